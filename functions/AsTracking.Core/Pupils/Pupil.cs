@@ -1,0 +1,22 @@
+namespace AsTracking.Core.Pupils;
+
+public enum PupilStatus { OnRoll, Left, Incoming }
+
+/// <summary>The identifying fields of a pupil. Storage encrypts each one under the pupil's data key (R19).</summary>
+public sealed record PupilIdentity(string Upn, string GivenName, string FamilyName, DateOnly DateOfBirth);
+
+/// <summary>A pupil on (or formerly on) one school's roll. PupilId is opaque and carries no personal data.</summary>
+public sealed record Pupil(
+    string SchoolId,
+    string PupilId,
+    PupilIdentity Identity,
+    int YearGroup,
+    string? TutorGroup,
+    string? House,
+    PupilStatus Status,
+    DateOnly? JoinedOn,
+    DateOnly? LeftOn,
+    bool OptedOut)
+{
+    public bool IsOnRoll => Status == PupilStatus.OnRoll;
+}
