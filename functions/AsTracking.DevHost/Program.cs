@@ -1,0 +1,2 @@
+// Placeholder entry point; the DevHost is built in its own step.
+return 0;
