@@ -29,8 +29,8 @@ public interface IStaffStore
 /// <summary>A school's roll. Implementations encrypt identity fields (R19) and keep lookups keyed by HMAC.</summary>
 public interface IRollStore
 {
-    /// <summary>A consistent snapshot: never a half-applied import.</summary>
-    Task<IReadOnlyList<Pupil>> ListAsync(string schoolId, CancellationToken ct);
+    /// <summary>A consistent snapshot: never a half-applied import. Version identifies the roll it was read at.</summary>
+    Task<RollSnapshot> ListAsync(string schoolId, CancellationToken ct);
 
     Task<Pupil?> GetAsync(string schoolId, string pupilId, CancellationToken ct);
 
@@ -40,8 +40,9 @@ public interface IRollStore
     /// <summary>
     /// Applies a planned change set so that readers see it whole or not at all. Safe to call again with the
     /// same plan after a failure: the plan is journaled first and completed by whoever comes next.
+    /// Returns false, writing nothing, when the roll is no longer at <paramref name="expectedVersion"/>.
     /// </summary>
-    Task ApplyAsync(RollChangeSet changes, CancellationToken ct);
+    Task<bool> ApplyAsync(RollChangeSet changes, string expectedVersion, CancellationToken ct);
 }
 
 public interface IConsentStore

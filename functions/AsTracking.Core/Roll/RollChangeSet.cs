@@ -19,3 +19,6 @@ public sealed record RollChangeSet(
 {
     public bool IsEmpty => Added.Count == 0 && Updated.Count == 0 && Left.Count == 0 && Due.Count == 0;
 }
+
+/// <summary>The roll as read at one version; an import planned on it applies only if the roll is still there.</summary>
+public sealed record RollSnapshot(IReadOnlyList<Pupil> Pupils, string Version);

@@ -13,6 +13,8 @@ public enum RollFormat { Csv, Json }
 /// <summary>Roll uploads and pupil lists. Uploads are planned in memory, then applied as one journaled unit.</summary>
 public sealed class RollService(IRollStore roll, AccessService access, IAuditTrail audit, TimeProvider clock)
 {
+    private const int MaxPlanAttempts = 5;
+
     public async Task<RollResult> UploadAsync(Caller caller, string schoolId, RollFormat format, string? mode,
         ReadOnlyMemory<byte> body, CancellationToken ct)
     {
@@ -40,14 +42,19 @@ public sealed class RollService(IRollStore roll, AccessService access, IAuditTra
         }
 
         var contentHash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
-        var current = await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false);
-        var plan = RollPlanner.Plan(grant.SchoolId, current, valid, rejected, rollMode, today,
-            Ids.NewOpaqueId(IdKinds.RollImport), contentHash, () => Ids.NewOpaqueId(IdKinds.Pupil));
-
-        if (!plan.IsEmpty)
+        RollChangeSet? plan = null;
+        for (int attempt = 0; attempt < MaxPlanAttempts && plan is null; attempt++)
         {
-            await roll.ApplyAsync(plan, ct).ConfigureAwait(false);
+            var snapshot = await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false);
+            var candidate = RollPlanner.Plan(grant.SchoolId, snapshot.Pupils, valid, rejected, rollMode, today,
+                Ids.NewOpaqueId(IdKinds.RollImport), contentHash, () => Ids.NewOpaqueId(IdKinds.Pupil));
+            // A concurrent import moved the roll on: plan again against the new roll rather than apply a stale plan.
+            if (candidate.IsEmpty || await roll.ApplyAsync(candidate, snapshot.Version, ct).ConfigureAwait(false))
+            {
+                plan = candidate;
+            }
         }
+        if (plan is null) throw new ConflictException(detail: "The roll is being changed by another upload; try again.");
 
         var records = new List<AuditRecord>(plan.Added.Count + plan.Updated.Count + plan.Left.Count + 1);
         records.AddRange(plan.Added.Select(p => new AuditRecord(grant.SchoolId, caller.Actor, "roll.add", p.PupilId, "success")));
@@ -70,8 +77,8 @@ public sealed class RollService(IRollStore roll, AccessService access, IAuditTra
                 : throw ValidationFailedException.For("yearGroup", "yearGroup must be 3-13.");
         }
         var grant = await access.AuthorizeAsync(caller, schoolId, Capability.ListPupils, ct).ConfigureAwait(false);
-        var pupils = await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false);
-        var result = pupils
+        var snapshot = await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false);
+        var result = snapshot.Pupils
             .Where(p => grant.CoversTutorGroup(p.TutorGroup))
             .Where(p => year is null || p.YearGroup == year)
             .Where(p => string.IsNullOrWhiteSpace(tutorGroup) || string.Equals(p.TutorGroup, tutorGroup.Trim(), StringComparison.OrdinalIgnoreCase))
