@@ -27,5 +27,5 @@ public sealed class Staff(ApiEndpoint api, StaffService staff, TrainingPolicy tr
     [Function(nameof(GetMe))]
     public Task<IActionResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest req, CancellationToken ct) =>
-        api.RunAsync(req, async caller => ApiResults.Ok(MeView.From(await staff.MeAsync(caller, ct), training)));
+        api.RunAsync(req, async caller => ApiResults.Ok(Views.MeView.From(await staff.MeAsync(caller, ct), training)));
 }

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AsTracking.Functions.Hosting;
+
+/// <summary>
+/// Where the app finds its storage and keys. The same settings shape works in Azure (service URIs, managed
+/// identity, Key Vault) and locally (the Azurite connection string and a development key ring).
+/// </summary>
+public sealed class AsTrackingOptions
+{
+    /// <summary>A connection string (Azurite locally). Empty in Azure, where service URIs are used.</summary>
+    public string? StorageConnectionString { get; set; }
+    public Uri? BlobServiceUri { get; set; }
+    public Uri? QueueServiceUri { get; set; }
+    public Uri? TableServiceUri { get; set; }
+    /// <summary>The user-assigned managed identity's client id, when one is used.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+    public Uri? KeyVaultUri { get; set; }
+    public string? DevKeyRingFile { get; set; }
+    public int TrainingValidityMonths { get; set; } = Core.Access.TrainingPolicy.DefaultValidityMonths;
+    public bool IsDevelopment { get; set; }
+
+    public bool UsesConnectionString => !string.IsNullOrWhiteSpace(StorageConnectionString);
+
+    /// <summary>Reads the Functions-standard keys: AzureWebJobsStorage or AzureWebJobsStorage__*ServiceUri.</summary>
+    public static AsTrackingOptions FromConfiguration(IConfiguration configuration, bool isDevelopment)
+    {
+        var storage = configuration.GetSection("AzureWebJobsStorage");
+        return new AsTrackingOptions
+        {
+            StorageConnectionString = storage.Value,
+            BlobServiceUri = Uri(storage["blobServiceUri"]),
+            QueueServiceUri = Uri(storage["queueServiceUri"]),
+            TableServiceUri = Uri(storage["tableServiceUri"]),
+            ManagedIdentityClientId = storage["clientId"],
+            KeyVaultUri = Uri(configuration["KeyVault:Uri"]),
+            DevKeyRingFile = configuration["KeyVault:DevKeyRingFile"],
+            TrainingValidityMonths = int.TryParse(configuration["AsTracking:TrainingValidityMonths"], out var months) ? months : Core.Access.TrainingPolicy.DefaultValidityMonths,
+            IsDevelopment = isDevelopment,
+        };
+    }
+
+    private static Uri? Uri(string? value) => System.Uri.TryCreate(value, UriKind.Absolute, out var u) ? u : null;
+}
+
+/// <summary>Fails start-up with a message that names the missing setting, instead of failing the first request.</summary>
+public sealed class AsTrackingOptionsValidator : IValidateOptions<AsTrackingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AsTrackingOptions o)
+    {
+        var failures = new List<string>();
+        if (!o.UsesConnectionString && (o.BlobServiceUri is null || o.QueueServiceUri is null || o.TableServiceUri is null))
+        {
+            failures.Add("Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri.");
+        }
+        if (o.KeyVaultUri is null && !o.IsDevelopment)
+        {
+            failures.Add("KeyVault__Uri is required outside Development: the key-encryption and HMAC keys live in Key Vault (R19).");
+        }
+        if (o.TrainingValidityMonths is < 1 or > 120)
+        {
+            failures.Add("AsTracking__TrainingValidityMonths must be 1-120.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
