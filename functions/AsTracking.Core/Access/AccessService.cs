@@ -29,7 +29,11 @@ public sealed class AccessService(
         var member = await staff.GetAsync(schoolId, caller.TenantId, caller.ObjectId, ct).ConfigureAwait(false);
         if (member is null)
         {
-            throw new NotFoundException();
+            if (!caller.IsPlatformAdmin) throw new NotFoundException();
+            // Platform admins know every school exists, so they get an honest 403, recorded in the school's trail.
+            await audit.AppendAsync(new AuditRecord(schoolId, caller.Actor, $"access.{capability}", null, $"denied:{ErrorCodes.Forbidden}"), ct)
+                .ConfigureAwait(false);
+            throw new ForbiddenException(detail: "Platform admins do not read pupil data (R3).");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
