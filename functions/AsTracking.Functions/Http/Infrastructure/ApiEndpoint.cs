@@ -46,6 +46,15 @@ public sealed class ApiEndpoint(RequestAuthenticator authenticator, ILogger<ApiE
     {
         var bytes = await ReadBytesAsync(request, MaxJsonBytes, ct).ConfigureAwait(false);
         if (bytes.Length == 0) throw ValidationFailedException.For("body", "A JSON body is required.");
+        // Syntax first, so a malformed document is reported as such and not as a field of the wrong type.
+        try
+        {
+            using var _ = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+        }
+        catch (JsonException)
+        {
+            throw ValidationFailedException.For("body", "The body is not valid JSON.");
+        }
         return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options)
             ?? throw ValidationFailedException.For("body", "A JSON object is required.");
     }
