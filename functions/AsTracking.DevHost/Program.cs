@@ -25,8 +25,9 @@ catch (OperationCanceledException) when (starting.IsCancellationRequested)
 {
     return 130;
 }
-catch (InvalidOperationException ex)
+catch (Exception ex) when (ex is InvalidOperationException or IOException)
 {
+    // Unhostable functions, bad settings, Azurite missing, or the port already in use.
     Console.Error.WriteLine("AS Tracking DevHost could not start: " + ex.Message);
     return 1;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AsTracking.DevHost.Discovery;
 using AsTracking.DevHost.Queues;
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
@@ -39,15 +40,17 @@ internal sealed partial class FunctionRuntime
     private readonly IServiceScopeFactory _scopes;
     private readonly IConfiguration _configuration;
     private readonly QueueRuntimeOptions _queueOptions;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, FunctionInvoker> _invokers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _timerLocks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, QueueServiceClient> _queueServices = new(StringComparer.Ordinal);
 
-    public FunctionRuntime(IServiceScopeFactory scopes, IConfiguration configuration, QueueRuntimeOptions queueOptions)
+    public FunctionRuntime(IServiceScopeFactory scopes, IConfiguration configuration, QueueRuntimeOptions queueOptions, ILogger<FunctionRuntime> logger)
     {
         _scopes = scopes;
         _configuration = configuration;
         _queueOptions = queueOptions;
+        _logger = logger;
     }
 
     /// <summary>Replaces <c>%name%</c> with configuration values, as the host does for binding expressions.</summary>
@@ -75,13 +78,41 @@ internal sealed partial class FunctionRuntime
             throw new InvalidOperationException(
                 $"Function '{function.Name}': connection setting '{settingName}' has no storage connection string.");
         }
-        var service = _queueServices.GetOrAdd(connectionString, cs => new QueueServiceClient(cs, new QueueClientOptions
+        var service = _queueServices.GetOrAdd(connectionString, cs =>
         {
-            MessageEncoding = string.Equals(_queueOptions.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase)
-                ? QueueMessageEncoding.None
-                : QueueMessageEncoding.Base64,
-        }));
+            var options = new QueueClientOptions
+            {
+                MessageEncoding = string.Equals(_queueOptions.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase)
+                    ? QueueMessageEncoding.None
+                    : QueueMessageEncoding.Base64,
+            };
+            var raw = new QueueServiceClient(cs);
+            options.MessageDecodingFailed += args => MoveUndecodableToPoisonAsync(raw, args);
+            return new QueueServiceClient(cs, options);
+        });
         return service.GetQueueClient(queueName);
+    }
+
+    /// <summary>
+    /// A message that is not valid Base64 can never bind: like the host, move it (as received) to the poison queue
+    /// instead of letting it block the pump.
+    /// </summary>
+    private async Task MoveUndecodableToPoisonAsync(QueueServiceClient raw, QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message) return;
+        var poison = raw.GetQueueClient(args.Queue.Name + "-poison");
+        try
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None).ConfigureAwait(false);
+            _logger.LogError("Message {MessageId} on {Queue} is not valid {Encoding}; moved to {PoisonQueue}",
+                message.MessageId, args.Queue.Name, _queueOptions.MessageEncoding, poison.Name);
+        }
+        catch (RequestFailedException ex)
+        {
+            _logger.LogWarning(ex, "Could not move undecodable message {MessageId} on {Queue} to {PoisonQueue}", message.MessageId, args.Queue.Name, poison.Name);
+        }
     }
 
     /// <summary>Invokes a queue function for one message; exceptions propagate (the caller decides retry or poison).</summary>

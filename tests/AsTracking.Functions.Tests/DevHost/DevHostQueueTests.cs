@@ -73,6 +73,44 @@ public sealed class DevHostQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Message_that_is_not_base64_moves_to_the_poison_queue_as_received_without_running_the_function()
+    {
+        var plain = new QueueClient(_host.Host.AzureWebJobsStorage, _host.TextQueue.Name); // no Base64 encoding
+        await plain.SendMessageAsync("not base64 at all!");
+        var poison = new QueueClient(_host.Host.AzureWebJobsStorage, _host.TextQueue.Name + "-poison");
+
+        await TestDevHost.EventuallyAsync(async () => await poison.ExistsAsync() && await CountAsync(poison) == 1, "a message in the poison queue");
+
+        Assert.Equal("not base64 at all!", (await poison.ReceiveMessageAsync()).Value.Body.ToString());
+        Assert.Empty(_host.Log.Of("DevHostTestText"));
+        Assert.Equal(0, await CountAsync(_host.TextQueue));
+    }
+
+    [Fact]
+    public async Task Admin_endpoint_accepts_the_hosts_input_envelope_too()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var envelope = JsonSerializer.Serialize(new { input = JsonSerializer.Serialize(new { id, fail = false }) });
+
+        using var response = await _host.Client.PostAsync("admin/functions/DevHostTestWork?wait=true", new StringContent(envelope));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(id, _host.Log.Of("DevHostTestWork"));
+    }
+
+    [Fact]
+    public async Task Invoking_a_failing_queue_function_directly_surfaces_its_exception()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _host.Host.InvokeAsync("DevHostTestWork", JsonSerializer.Serialize(new { id = "direct", fail = true })));
+
+        Assert.Contains("Failure requested", ex.Message, StringComparison.Ordinal);
+        using var response = await _host.Client.PostAsync("admin/functions/DevHostTestWork?wait=true",
+            new StringContent(JsonSerializer.Serialize(new { id = "viaHttp", fail = true })));
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Admin_endpoint_runs_a_queue_function_with_the_body_as_the_message()
     {
         var id = Guid.NewGuid().ToString("N");

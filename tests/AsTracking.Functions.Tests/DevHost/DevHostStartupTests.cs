@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsTracking.DevHost;
 using AsTracking.Local;
+using AsTracking.Testing;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,15 @@ public sealed class DevHostStartupTests
         await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, queuePort));
     }
 
+}
+
+[Collection(DevHostAzuriteCollection.Name)]
+public sealed class DevHostConfigurationTests
+{
+    private readonly AzuriteFixture _azurite;
+
+    public DevHostConfigurationTests(AzuriteFixture azurite) => _azurite = azurite;
+
     [Fact]
     public async Task Development_identity_defaults_apply_only_where_configuration_is_not_set()
     {
@@ -56,9 +66,8 @@ public sealed class DevHostStartupTests
             Port = 0,
             Configuration = new Dictionary<string, string?>
             {
-                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["AzureWebJobsStorage"] = _azurite.ConnectionString,
                 ["AzureAd:ClientId"] = "overridden-client",
-                ["DevHost:Queues:Enabled"] = "false",
             },
             ConfigureLogging = logging => logging.ClearProviders(),
         });
@@ -73,7 +82,8 @@ public sealed class DevHostStartupTests
         Assert.Equal(Path.Combine(root, ".devhost", "keyring.json"), configuration["KeyVault:DevKeyRingFile"]);
         Assert.True(File.Exists(configuration["AzureAd:DevSigningKeyPemFile"]));
         Assert.False(host.UsesEmbeddedAzurite);
-        Assert.Equal("AzureWebJobsStorage (development storage)", host.StorageDescription);
+        Assert.StartsWith("AzureWebJobsStorage (account devstoreaccount1", host.StorageDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain(AzuriteProcess.AccountKey, host.StorageDescription, StringComparison.Ordinal);
         // host.json's extensions.queues are read, with the DevHost section on top.
         Assert.Equal("5", configuration["DevHost:Queues:maxDequeueCount"]);
     }
