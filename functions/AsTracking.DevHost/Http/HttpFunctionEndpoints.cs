@@ -50,6 +50,13 @@ internal static class HttpFunctionEndpoints
         {
             logger.LogDebug("Function {Function} was cancelled: the client went away", invoker.Function.Name);
         }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own request errors (e.g. 413 body too large) keep their status, as in the worker.
+            logger.LogInformation("Function {Function}: bad request ({Status})", invoker.Function.Name, ex.StatusCode);
+            context.Response.Clear();
+            context.Response.StatusCode = ex.StatusCode;
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "Function {Function} failed for {Method} {Path}", invoker.Function.Name, context.Request.Method, context.Request.Path.Value);
