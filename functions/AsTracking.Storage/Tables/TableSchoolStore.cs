@@ -18,17 +18,7 @@ public sealed class TableSchoolStore(TableProvider tables) : ISchoolStore
     public async Task<bool> UpsertAsync(School school, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var entity = ToEntity(school);
-        try
-        {
-            await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return false;
-        }
+        return await table.AddOrReplaceAsync(ToEntity(school), ct).ConfigureAwait(false);
     }
 
     private static TableEntity ToEntity(School s) => new(s.SchoolId, RowKeys.Profile)

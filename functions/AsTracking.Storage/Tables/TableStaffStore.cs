@@ -28,17 +28,7 @@ public sealed class TableStaffStore(TableProvider tables) : IStaffStore
             .ConfigureAwait(false);
 
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var entity = ToEntity(member);
-        try
-        {
-            await table.AddEntityAsync(entity, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return false;
-        }
+        return await table.AddOrReplaceAsync(ToEntity(member), ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StaffMember>> ListForIdentityAsync(string tenantId, string objectId, CancellationToken ct)
