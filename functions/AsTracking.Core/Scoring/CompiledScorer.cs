@@ -191,14 +191,19 @@ public sealed class CompiledScorer
         var polar = PolarHistory.None;
 
         // Bands and polar-bias: outOfSchool then inSchool, factors in order.
+        var tableStart = _tableStart;
+        var sumMin = _sumMin;
+        var scoreTable = _scoreTable;
+        var bandTable = _bandTable;
+        var polarOfBand = _polarOfBand;
         for (int cell = 0; cell < Cells; cell++)
         {
             int factor = cell & (ScoringNames.FactorCount - 1);
-            int row = _tableStart[factor] + card.KeyedCells[cell] - _sumMin[factor];
-            card.ScoreCells[cell] = _scoreTable[row];
-            var band = _bandTable[row];
+            int row = tableStart[factor] + card.KeyedCells[cell] - sumMin[factor];
+            card.ScoreCells[cell] = scoreTable[row];
+            var band = bandTable[row];
             card.BandCells[cell] = band;
-            var direction = _polarOfBand[(int)band];
+            var direction = polarOfBand[(int)band];
             if (direction != PolarDirection.None)
             {
                 polar = polar.With(cell, direction);
