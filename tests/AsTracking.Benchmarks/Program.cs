@@ -5,11 +5,13 @@ var name = args.FirstOrDefault() ?? "roll";
 return name switch
 {
     "roll" => await RollUploadBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "scorer" => ScorerBenchmarks.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/AsTracking.Benchmarks -- roll [pupils] [runs]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/AsTracking.Benchmarks -- scorer [BenchmarkDotNet options]");
     return 2;
 }
