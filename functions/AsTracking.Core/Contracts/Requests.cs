@@ -44,3 +44,13 @@ public sealed class ConsentRequest
     public string? Note { get; set; }
     public bool? Erase { get; set; }
 }
+
+public sealed class SessionRequest
+{
+    public string? AcademicYear { get; set; }
+    public int? Round { get; set; }
+    public List<string>? PupilIds { get; set; }
+    public string? TutorGroup { get; set; }
+    public int? YearGroup { get; set; }
+    public DateTimeOffset? ClosesAt { get; set; }
+}

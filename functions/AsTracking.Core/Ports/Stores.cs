@@ -74,6 +74,9 @@ public interface IPseudonymizer
     ValueTask<string> UpnIndexKeyAsync(string schoolId, string upn, CancellationToken ct);
 
     ValueTask<string> PupilPseudonymAsync(string schoolId, string pupilId, CancellationToken ct);
+
+    /// <summary>A keyed hash with no school scope, for global lookups (assessment codes, client addresses).</summary>
+    ValueTask<string> GlobalKeyAsync(string purpose, string value, CancellationToken ct);
 }
 
 /// <summary>The due-date index the timers read (R16, R17). Adding is idempotent.</summary>

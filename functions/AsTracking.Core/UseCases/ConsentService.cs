@@ -9,7 +9,7 @@ using AsTracking.Core.Retention;
 namespace AsTracking.Core.UseCases;
 
 /// <summary>Opt-out and opt-in (R9), kept as append-only history.</summary>
-public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueIndex due, AccessService access, IAuditTrail audit, TimeProvider clock)
+public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueIndex due, IResultStore results, AccessService access, IAuditTrail audit, TimeProvider clock)
 {
     public const int MaxNoteLength = 2000;
     private const int MaxAttempts = 5;
@@ -40,8 +40,11 @@ public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueI
             var entry = new ConsentEvent(history.Count + 1, decision!.Value, requestedBy!.Value, receivedOn!.Value, note, erase, caller.Actor, now);
             if (history.Count > 0 && history[^1].SameRequestAs(entry))
             {
-                // A retry of the request just recorded: answer it again without a second history entry.
-                return State(pupilId, history);
+                // A retry of the request just recorded: answer it again without a second history entry, and finish
+                // the cohort adjustment in case the first attempt stopped before it.
+                var state = State(pupilId, history);
+                await results.SetCountedAsync(grant.SchoolId, pupilId, !state.OptedOut, ct).ConfigureAwait(false);
+                return state;
             }
             if (erase)
             {
@@ -52,6 +55,8 @@ public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueI
             var erasure = optedOut && (erase || (history.Count > 0 && State(pupilId, history).ErasureRequested));
             if (await consent.AppendAsync(grant.SchoolId, pupilId, entry, optedOut, erasure, ct).ConfigureAwait(false))
             {
+                // R9: an opted-out pupil's data leaves every cohort figure; opting in again restores it.
+                await results.SetCountedAsync(grant.SchoolId, pupilId, !optedOut, ct).ConfigureAwait(false);
                 await audit.AppendAsync(new AuditRecord(grant.SchoolId, caller.Actor,
                     optedOut ? (erase ? "consent.opt-out.erase" : "consent.opt-out") : "consent.opt-in", pupilId, "success"), ct).ConfigureAwait(false);
                 return State(pupilId, [.. history, entry]);

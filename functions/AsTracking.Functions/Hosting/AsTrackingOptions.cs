@@ -20,6 +20,8 @@ public sealed class AsTrackingOptions
     public string? DevKeyRingFile { get; set; }
     public int TrainingValidityMonths { get; set; } = Core.Access.TrainingPolicy.DefaultValidityMonths;
     public bool IsDevelopment { get; set; }
+    /// <summary>A published scoring model in the "models" container (R10); empty means the embedded default-v1.</summary>
+    public string? ScoringModelBlob { get; set; }
 
     public bool UsesConnectionString => !string.IsNullOrWhiteSpace(StorageConnectionString);
 
@@ -38,6 +40,7 @@ public sealed class AsTrackingOptions
             DevKeyRingFile = configuration["KeyVault:DevKeyRingFile"],
             TrainingValidityMonths = int.TryParse(configuration["AsTracking:TrainingValidityMonths"], out var months) ? months : Core.Access.TrainingPolicy.DefaultValidityMonths,
             IsDevelopment = isDevelopment,
+            ScoringModelBlob = configuration["Scoring:ModelBlob"],
         };
     }
 

@@ -3,6 +3,7 @@ using AsTracking.Core.Ports;
 using AsTracking.Core.UseCases;
 using AsTracking.Functions.Http.Infrastructure;
 using AsTracking.Functions.Identity;
+using AsTracking.Storage.Assessments;
 using AsTracking.Storage.Audit;
 using AsTracking.Storage.Consent;
 using AsTracking.Storage.Keys;
@@ -12,6 +13,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Azure;
@@ -124,6 +126,13 @@ public static class ServiceRegistration
         services.AddSingleton<IRollStore, TableRollStore>();
         services.AddSingleton<IConsentStore, TableConsentStore>();
         services.AddSingleton<IHealthProbe, StorageHealthProbe>();
+        services.AddSingleton<ISessionStore, TableSessionStore>();
+        services.AddSingleton<ISubmissionStore, TableSubmissionStore>();
+        services.AddSingleton<IResultStore, TableResultStore>();
+        services.AddSingleton<INotificationFeed, TableNotificationFeed>();
+        services.AddSingleton<IMessageQueue, StorageMessageQueue>();
+        services.AddSingleton<IRateLimiter>(sp => new TableRateLimiter(sp.GetRequiredService<TableProvider>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IScoringModels>(sp => new BlobScoringModels(sp.GetRequiredService<BlobServiceClient>(), settings.ScoringModelBlob));
         services.AddSingleton<IAuditTrail>(sp => new TableAuditTrail(
             sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.AuditTable),
             sp.GetRequiredService<IPseudonymizer>(),
@@ -139,6 +148,12 @@ public static class ServiceRegistration
         services.AddSingleton<RollService>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<AuditService>();
+        services.AddSingleton<SchoolDirectory>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<SubmissionService>();
+        services.AddSingleton<ScoringService>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<ReportService>();
     }
 
     private static void Copy(AsTrackingOptions from, AsTrackingOptions to)
@@ -152,6 +167,7 @@ public static class ServiceRegistration
         to.DevKeyRingFile = from.DevKeyRingFile;
         to.TrainingValidityMonths = from.TrainingValidityMonths;
         to.IsDevelopment = from.IsDevelopment;
+        to.ScoringModelBlob = from.ScoringModelBlob;
     }
 }
 

@@ -33,6 +33,14 @@ public sealed class HmacPseudonymizer : IPseudonymizer
         return ComputeAsync("pupil", schoolId, pupilId, ct);
     }
 
+    /// <summary>Global lookups have no school; a fixed scope keeps them apart from every school's keys.</summary>
+    public ValueTask<string> GlobalKeyAsync(string purpose, string value, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        return ComputeAsync("global." + purpose, "*", value, ct);
+    }
+
     private async ValueTask<string> ComputeAsync(string purpose, string schoolId, string value, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(schoolId);

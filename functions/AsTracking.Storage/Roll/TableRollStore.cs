@@ -82,12 +82,19 @@ public sealed class TableRollStore : IRollStore
     public async Task<Pupil?> GetAsync(string schoolId, string pupilId, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var pupil = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Pupil(pupilId), cancellationToken: ct).ConfigureAwait(false);
-        if (!pupil.HasValue) return null;
-        var key = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.PupilKey(pupilId), cancellationToken: ct).ConfigureAwait(false);
-        if (!key.HasValue) return null;
-        var dataKey = await _crypto.OpenKeyAsync(schoolId, pupilId, key.Value!, ct).ConfigureAwait(false);
-        return PupilEntities.FromEntity(pupil.Value!, dataKey, _crypto);
+        // One round trip for the pupil and its key: the intake path counts its storage calls.
+        var pupilKey = RowKeys.Pupil(pupilId);
+        var keyKey = RowKeys.PupilKey(pupilId);
+        TableEntity? pupil = null, key = null;
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && (x.RowKey == pupilKey || x.RowKey == keyKey), cancellationToken: ct)
+            .ConfigureAwait(false))
+        {
+            if (e.RowKey == pupilKey) pupil = e;
+            else key = e;
+        }
+        if (pupil is null || key is null) return null;
+        var dataKey = await _crypto.OpenKeyAsync(schoolId, pupilId, key, ct).ConfigureAwait(false);
+        return PupilEntities.FromEntity(pupil, dataKey, _crypto);
     }
 
     public async Task<Pupil?> FindByUpnAsync(string schoolId, string upn, CancellationToken ct)

@@ -10,8 +10,14 @@ public static class StorageNames
     public const string StaffIndexTable = "StaffIndex";
     public const string DueIndexTable = "DueIndex";
     public const string AuditTable = "Audit";
+    public const string CodesTable = "Codes";
+    public const string RateLimitsTable = "RateLimits";
 
     public const string RollImportsContainer = "roll-imports";
+    public const string SubmissionsContainer = "submissions";
+
+    public const string ScoringQueue = "assessment-scoring";
+    public const string AlertsQueue = "pastoral-alerts";
 }
 
 /// <summary>RowKey prefixes inside a school's partition. Keys hold only opaque ids and keyed hashes (R19).</summary>
@@ -25,6 +31,18 @@ public static class RowKeys
     public static string PupilKey(string pupilId) => $"pkey|{pupilId}";
     public static string UpnIndex(string upnKey) => $"upn|{upnKey}";
     public static string Consent(string pupilId, int sequence) => $"consent|{pupilId}|{sequence:D6}";
+
+    public static string Session(string sessionId) => $"session|{sessionId}";
+    public static string Claim(string codeKey) => $"claim|{codeKey}";
+    public static string Submission(string submissionId) => $"submission|{submissionId}";
+    public static string Assessed(string roundKey, string pupilId) => $"assessed|{roundKey}|{pupilId}";
+    public static string AssessedPrefix(string roundKey) => $"assessed|{roundKey}|";
+    public static string Result(string pupilId, string roundKey, string modelVersion) => $"result|{pupilId}|{roundKey}|{modelVersion}";
+    public static string ResultPrefix(string pupilId) => $"result|{pupilId}|";
+    public static string Summary(string roundKey, string modelVersion, string scope) => $"summary|{roundKey}|{modelVersion}|{scope}";
+    public static string SummaryPrefix(string roundKey) => $"summary|{roundKey}|";
+    public static string Notification(string id) => $"notify|{id}";
+    public const string NotificationPrefix = "notify|";
 
     public const string PupilPrefix = "pupil|";
     public const string PupilKeyPrefix = "pkey|";

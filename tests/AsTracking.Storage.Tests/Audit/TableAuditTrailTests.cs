@@ -13,7 +13,7 @@ namespace AsTracking.Storage.Tests.Audit;
 public sealed class TableAuditTrailTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2025, 9, 1, 8, 30, 0, TimeSpan.Zero);
-    private readonly TestPseudonymizer _pseudonymizer = new();
+    private readonly AsTracking.Storage.Keys.HmacPseudonymizer _pseudonymizer = new(AsTracking.Storage.Keys.DevelopmentKeyRing.InMemory());
 
     private TableClient NewTable() => new(azurite.ConnectionString, AzuriteFixture.UniqueName("audit"));
 

@@ -1,0 +1,93 @@
+using AsTracking.Core.Assessments;
+
+namespace AsTracking.Core.Ports;
+
+/// <summary>Sessions and their codes (R7).</summary>
+public interface ISessionStore
+{
+    /// <summary>Writes the codes (by keyed hash) and then the session; a code never exists without its session's pupils on roll.</summary>
+    Task CreateAsync(AssessmentSession session, IReadOnlyList<IssuedCode> codes, CancellationToken ct);
+
+    Task<AssessmentCode?> FindCodeAsync(string codeKey, CancellationToken ct);
+
+    /// <summary>Pupils with a submission in the round, from an index in the school's partition.</summary>
+    Task<IReadOnlySet<string>> AssessedPupilsAsync(string schoolId, AcademicRound round, CancellationToken ct);
+}
+
+/// <summary>Raw submissions (blob, create-only, sealed under the pupil's data key) and their records.</summary>
+public interface ISubmissionStore
+{
+    /// <summary>
+    /// Claims the code for this submission in one transaction in the school's partition: the claim (keyed by the
+    /// code's hash), the submission record and the pupil-round marker. A used code or an assessed pupil-round
+    /// refuses the claim and reports what holds it.
+    /// </summary>
+    Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, CancellationToken ct);
+
+    /// <summary>Stores the raw submission, create-only; an existing blob with the same id is left as it is.</summary>
+    Task SaveRawAsync(SubmissionRecord record, RawSubmission raw, CancellationToken ct);
+
+    Task<SubmissionRecord?> GetRecordAsync(string schoolId, string submissionId, CancellationToken ct);
+
+    Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct);
+
+    Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct);
+}
+
+public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAssessed }
+
+/// <summary>The claim's outcome; for a used code, the submission that holds it.</summary>
+public sealed record ClaimResult(ClaimOutcome Outcome, SubmissionRecord? Holder);
+
+/// <summary>Scored results and the cohort summaries kept beside them.</summary>
+public interface IResultStore
+{
+    /// <summary>All of a pupil's scored rounds, every model version, oldest first.</summary>
+    Task<IReadOnlyList<AssessmentResult>> ForPupilAsync(string schoolId, string pupilId, CancellationToken ct);
+
+    /// <summary>
+    /// Stores the result, updates the school-round summaries and marks the submission scored, atomically.
+    /// Returns false when the result already existed (a duplicate delivery): nothing changes. A result of a pupil
+    /// who opted out meanwhile is kept but not counted in the summaries (R9).
+    /// </summary>
+    Task<bool> AddAsync(AssessmentResult result, bool counted, CancellationToken ct);
+
+    /// <summary>
+    /// Takes a pupil's results out of (or back into) the cohort summaries when they opt out (or in) (R9).
+    /// Idempotent: each result records whether it is counted, and changes with its summaries in one transaction.
+    /// </summary>
+    Task SetCountedAsync(string schoolId, string pupilId, bool counted, CancellationToken ct);
+
+    Task<CohortSummary?> SummaryAsync(string schoolId, AcademicRound round, string modelVersion, CohortScope scope, CancellationToken ct);
+
+    /// <summary>Results of a round for one model version (for the priority list).</summary>
+    Task<IReadOnlyList<AssessmentResult>> ForRoundAsync(string schoolId, AcademicRound round, string modelVersion, CancellationToken ct);
+
+    /// <summary>The newest model version that has results in the round, or null.</summary>
+    Task<string?> LatestModelVersionAsync(string schoolId, AcademicRound round, CancellationToken ct);
+}
+
+public interface INotificationFeed
+{
+    /// <summary>Idempotent by notification id.</summary>
+    Task AddAsync(Notification notification, CancellationToken ct);
+
+    Task<IReadOnlyList<Notification>> ListAsync(string schoolId, int max, CancellationToken ct);
+}
+
+public interface IMessageQueue
+{
+    Task SendScoringAsync(ScoringMessage message, CancellationToken ct);
+
+    Task SendAlertAsync(AlertMessage message, CancellationToken ct);
+}
+
+/// <summary>Counts failed attempts per key (a keyed hash of the client address) in fixed windows.</summary>
+public interface IRateLimiter
+{
+    /// <summary>Cheap on the success path: it may answer from what this instance has already learned.</summary>
+    Task<bool> IsLimitedAsync(string key, CancellationToken ct);
+
+    /// <summary>Counts a failure; returns true when the key is now over its limit.</summary>
+    Task<bool> RecordFailureAsync(string key, CancellationToken ct);
+}

@@ -1,0 +1,92 @@
+using AsTracking.Core.Assessments;
+using AsTracking.Core.Audit;
+using AsTracking.Core.Ports;
+using AsTracking.Core.Scoring;
+
+namespace AsTracking.Core.UseCases;
+
+/// <summary>Where scoring models come from: the embedded default, or newer versions published to storage (R10).</summary>
+public interface IScoringModels
+{
+    ValueTask<ScoringModel> CurrentAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Scores one submission off the request path (R10-R11). Safe under duplicate delivery and crash-restart: the
+/// result, the cohort summaries and the submission's status change in one transaction that fails if the result
+/// exists, and the alert is keyed by submission so the feed holds it once.
+/// </summary>
+public sealed class ScoringService(
+    ISubmissionStore submissions,
+    IResultStore results,
+    IRollStore roll,
+    IMessageQueue queue,
+    IScoringModels models,
+    IAuditTrail audit,
+    TimeProvider clock)
+{
+    public const string Actor = "system/scoring";
+
+    public async Task ScoreAsync(ScoringMessage message, CancellationToken ct)
+    {
+        if (!Ids.IsValidSchoolId(message.SchoolId) || !Ids.IsOpaqueId(message.SubmissionId, IdKinds.Submission))
+        {
+            throw new InvalidDataException("The scoring message does not name a school and submission.");
+        }
+        var record = await submissions.GetRecordAsync(message.SchoolId, message.SubmissionId, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException("The scoring message names an unknown submission.");
+        var model = await models.CurrentAsync(ct).ConfigureAwait(false);
+        var modelVersion = $"{model.Id}@{model.Version}";
+        var history = await results.ForPupilAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false);
+        var existing = history.FirstOrDefault(r => r.Round == record.Round && r.ModelVersion == modelVersion);
+        if (existing is null)
+        {
+            var raw = await submissions.GetRawAsync(record, ct).ConfigureAwait(false);
+            var pupil = await roll.GetAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false)
+                ?? throw new InvalidDataException("The submission's pupil is no longer readable.");
+            // Trend flags use the pupil's previous scored rounds under the same model, newest first.
+            var previous = history
+                .Where(r => r.ModelVersion == modelVersion && string.CompareOrdinal(r.Round.Key, record.Round.Key) < 0)
+                .OrderByDescending(r => r.Round.Key, StringComparer.Ordinal)
+                .Select(r => r.Scoring.Polar)
+                .ToArray();
+            var scoring = model.Compile().Score(raw.OutOfSchool.ToArray(), raw.InSchool.ToArray(), previous);
+            existing = new AssessmentResult(record.SchoolId, record.PupilId, record.SubmissionId, record.Round, clock.GetUtcNow(),
+                pupil.YearGroup, pupil.TutorGroup, scoring);
+            if (await results.AddAsync(existing, counted: !pupil.OptedOut, ct).ConfigureAwait(false))
+            {
+                await audit.AppendManyAsync(
+                [
+                    new AuditRecord(record.SchoolId, "pupil/assessment-code", "assessment.submit", record.PupilId, $"success:{record.SubmissionId}"),
+                    new AuditRecord(record.SchoolId, Actor, "assessment.score", record.PupilId, $"success:{modelVersion}:{scoring.Priority.ToName()}"),
+                ], ct).ConfigureAwait(false);
+            }
+        }
+        if (existing.Scoring.Priority is PriorityLevel.Monitor or PriorityLevel.Priority)
+        {
+            // Sent again on a duplicate delivery too: the alert itself is idempotent, so none is ever lost.
+            await queue.SendAlertAsync(new AlertMessage(existing.SchoolId, existing.PupilId, existing.SubmissionId,
+                existing.Scoring.Priority.ToName(), existing.Round.AcademicYear, existing.Round.Round), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Called by the queue function on the last delivery attempt, so the submission says it failed.</summary>
+    public Task MarkFailedAsync(ScoringMessage? message, string reason, CancellationToken ct) =>
+        message is not null && Ids.IsValidSchoolId(message.SchoolId) && Ids.IsOpaqueId(message.SubmissionId, IdKinds.Submission)
+            ? submissions.MarkFailedAsync(message.SchoolId, message.SubmissionId, reason, ct)
+            : Task.CompletedTask;
+}
+
+/// <summary>Writes pastoral alerts to the school's notification feed, once per submission.</summary>
+public sealed class AlertService(INotificationFeed feed, TimeProvider clock)
+{
+    public Task RaiseAsync(AlertMessage message, CancellationToken ct)
+    {
+        if (!Ids.IsValidSchoolId(message.SchoolId) || !Ids.IsOpaqueId(message.SubmissionId, IdKinds.Submission) || !Ids.IsOpaqueId(message.PupilId, IdKinds.Pupil))
+        {
+            throw new InvalidDataException("The alert message does not name a school, pupil and submission.");
+        }
+        return feed.AddAsync(new Notification(message.SchoolId, $"alert-{message.SubmissionId}", "priority-pupil", clock.GetUtcNow(),
+            message.PupilId, message.Priority, message.AcademicYear, message.Round), ct);
+    }
+}

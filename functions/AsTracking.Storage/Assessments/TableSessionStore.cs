@@ -1,0 +1,62 @@
+using AsTracking.Core.Assessments;
+using AsTracking.Core.Ports;
+using AsTracking.Storage.Tables;
+using Azure.Data.Tables;
+
+namespace AsTracking.Storage.Assessments;
+
+/// <summary>
+/// Codes live in their own table under PartitionKey = keyed hash of the code, because the anonymous intake knows
+/// only the code; the session itself sits in the school's partition. The code is never stored (R7).
+/// </summary>
+public sealed class TableSessionStore(TableProvider tables) : ISessionStore
+{
+    public async Task CreateAsync(AssessmentSession session, IReadOnlyList<IssuedCode> codes, CancellationToken ct)
+    {
+        var codesTable = await tables.GetAsync(StorageNames.CodesTable, ct).ConfigureAwait(false);
+        // Each code is its own partition; writes run a few at a time rather than one by one.
+        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (code, token) =>
+            await codesTable.AddEntityAsync(new TableEntity(code.CodeKey, "code")
+            {
+                ["SchoolId"] = session.SchoolId,
+                ["SessionId"] = session.SessionId,
+                ["PupilId"] = code.PupilId,
+                ["Round"] = session.Round.Key,
+                ["ClosesAt"] = session.ClosesAt,
+            }, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var schools = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        await schools.AddEntityAsync(new TableEntity(session.SchoolId, RowKeys.Session(session.SessionId))
+        {
+            ["Round"] = session.Round.Key,
+            ["OpenedAt"] = session.OpenedAt,
+            ["ClosesAt"] = session.ClosesAt,
+            ["OpenedBy"] = session.OpenedBy,
+            ["CodeCount"] = session.CodeCount,
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<AssessmentCode?> FindCodeAsync(string codeKey, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(StorageNames.CodesTable, ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(codeKey, "code", cancellationToken: ct).ConfigureAwait(false);
+        if (!e.HasValue) return null;
+        var v = e.Value!;
+        return new AssessmentCode(codeKey, v.GetString("SchoolId"), v.GetString("SessionId"), v.GetString("PupilId"),
+            AcademicRound.FromKey(v.GetString("Round")), v.GetDateTimeOffset("ClosesAt") ?? DateTimeOffset.MinValue);
+    }
+
+    public async Task<IReadOnlySet<string>> AssessedPupilsAsync(string schoolId, AcademicRound round, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var prefix = RowKeys.AssessedPrefix(round.Key);
+        var end = RowKeys.PrefixEnd(prefix);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0,
+            select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add(e.RowKey[prefix.Length..]);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using AsTracking.Core.Assessments;
+using AsTracking.Core.Ports;
+using AsTracking.Storage.Keys;
+using AsTracking.Storage.Roll;
+using AsTracking.Storage.Tables;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace AsTracking.Storage.Assessments;
+
+/// <summary>
+/// Claims, submission records and raw submissions (R8). The claim, the record and the pupil-round marker are one
+/// transaction in the school's partition, so a code is used at most once and a pupil is assessed at most once a
+/// round. The raw blob is create-only and sealed under the pupil's data key (R19).
+/// </summary>
+public sealed class TableSubmissionStore : ISubmissionStore
+{
+    private readonly TableProvider _tables;
+    private readonly BlobContainerClient _container;
+    private readonly PupilCrypto _crypto;
+    private readonly Lazy<Task> _created;
+
+    public TableSubmissionStore(TableProvider tables, BlobServiceClient blobs, PupilCrypto crypto)
+    {
+        _tables = tables;
+        _container = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
+        _crypto = crypto;
+        _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
+    }
+
+    public async Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var claim = new TableEntity(record.SchoolId, RowKeys.Claim(codeKey)) { ["SubmissionId"] = record.SubmissionId, ["PayloadHash"] = payloadHash };
+        var marker = new TableEntity(record.SchoolId, RowKeys.Assessed(record.Round.Key, record.PupilId)) { ["SubmissionId"] = record.SubmissionId };
+        try
+        {
+            await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, claim),
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(record)),
+                new TableTransactionAction(TableTransactionActionType.Add, marker),
+            ], ct).ConfigureAwait(false);
+            return new ClaimResult(ClaimOutcome.Claimed, record);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, RowKeys.Claim(codeKey), cancellationToken: ct).ConfigureAwait(false);
+            if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
+            var holder = await GetRecordAsync(record.SchoolId, existing.Value!.GetString("SubmissionId"), ct).ConfigureAwait(false);
+            return existing.Value!.GetString("PayloadHash") == payloadHash
+                ? new ClaimResult(ClaimOutcome.SamePayload, holder)
+                : new ClaimResult(ClaimOutcome.OtherPayload, holder);
+        }
+    }
+
+    public async Task SaveRawAsync(SubmissionRecord record, RawSubmission raw, CancellationToken ct)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var key = await DataKeyAsync(record, ct).ConfigureAwait(false);
+        var name = BlobName(record);
+        var sealedRaw = FieldCipher.Seal(JsonSerializer.SerializeToUtf8Bytes(raw, StorageJson.Options), key, AssociatedData(record));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        try
+        {
+            // Never overwritten: the first stored copy is the raw submission (R8).
+            await _container.GetBlobClient(name).UploadAsync(BinaryData.FromString(sealedRaw),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Stored by an earlier attempt of the same submission.
+        }
+    }
+
+    public async Task<SubmissionRecord?> GetRecordAsync(string schoolId, string submissionId, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Submission(submissionId), cancellationToken: ct).ConfigureAwait(false);
+        return e.HasValue ? FromEntity(e.Value!) : null;
+    }
+
+    public async Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var content = await _container.GetBlobClient(BlobName(record)).DownloadContentAsync(ct).ConfigureAwait(false);
+        var key = await DataKeyAsync(record, ct).ConfigureAwait(false);
+        try
+        {
+            var json = FieldCipher.Open(content.Value.Content.ToString(), key, AssociatedData(record));
+            return JsonSerializer.Deserialize<RawSubmission>(json, StorageJson.Options) ?? throw new InvalidDataException("Empty raw submission.");
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    public async Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(schoolId, RowKeys.Submission(submissionId))
+            {
+                ["Status"] = SubmissionStatus.Failed.ToString(),
+                ["FailureReason"] = reason,
+            }, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No record to mark: the message named an unknown submission.
+        }
+    }
+
+    private async Task<byte[]> DataKeyAsync(SubmissionRecord record, CancellationToken ct)
+    {
+        if (_crypto.RecentKey(record.SchoolId, record.PupilId) is { } recent) return recent;
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var key = await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKeys.PupilKey(record.PupilId), cancellationToken: ct).ConfigureAwait(false);
+        return await _crypto.OpenKeyAsync(record.SchoolId, record.PupilId, key.Value, ct).ConfigureAwait(false);
+    }
+
+    private static string BlobName(SubmissionRecord r) => $"{r.SchoolId}/{r.SubmissionId}.json";
+
+    private static byte[] AssociatedData(SubmissionRecord r) =>
+        FieldCipher.AssociatedData(StorageNames.SubmissionsContainer, r.SchoolId, r.SubmissionId, "raw");
+
+    internal static TableEntity ToEntity(SubmissionRecord r) => new(r.SchoolId, RowKeys.Submission(r.SubmissionId))
+    {
+        ["PupilId"] = r.PupilId,
+        ["SessionId"] = r.SessionId,
+        ["Round"] = r.Round.Key,
+        ["ReceivedAt"] = r.ReceivedAt,
+        ["Status"] = r.Status.ToString(),
+        ["ModelVersion"] = r.ModelVersion ?? string.Empty,
+        ["FailureReason"] = r.FailureReason ?? string.Empty,
+    };
+
+    private static SubmissionRecord FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.RowKey["submission|".Length..],
+        e.GetString("PupilId"),
+        e.GetString("SessionId"),
+        AcademicRound.FromKey(e.GetString("Round")),
+        e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+        Enum.Parse<SubmissionStatus>(e.GetString("Status")),
+        string.IsNullOrEmpty(e.GetString("ModelVersion")) ? null : e.GetString("ModelVersion"),
+        string.IsNullOrEmpty(e.GetString("FailureReason")) ? null : e.GetString("FailureReason"));
+}
