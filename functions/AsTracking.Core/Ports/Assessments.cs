@@ -32,6 +32,9 @@ public interface ISubmissionStore
     Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct);
 
     Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct);
+
+    /// <summary>Every submission record of a school (one partition range).</summary>
+    IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, CancellationToken ct);
 }
 
 public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAssessed }

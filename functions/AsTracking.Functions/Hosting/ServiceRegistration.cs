@@ -154,6 +154,7 @@ public static class ServiceRegistration
         services.AddSingleton<ScoringService>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<RescoreService>();
     }
 
     private static void Copy(AsTrackingOptions from, AsTrackingOptions to)

@@ -116,6 +116,18 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
+    public async IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        const string prefix = "submission|";
+        var end = RowKeys.PrefixEnd(prefix);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0, cancellationToken: ct)
+            .ConfigureAwait(false))
+        {
+            yield return FromEntity(e);
+        }
+    }
+
     private async Task<byte[]> DataKeyAsync(SubmissionRecord record, CancellationToken ct)
     {
         if (_crypto.RecentKey(record.SchoolId, record.PupilId) is { } recent) return recent;

@@ -70,6 +70,35 @@ public class AccessMatrixTests
     [InlineData(Capability.ReadAudit, Who.TrainedPractitioner, "forbidden")]
     [InlineData(Capability.ReadAudit, Who.PlatformAdmin, "forbidden")]
     [InlineData(Capability.ReadAudit, Who.OtherSchoolStaff, "not-found")]
+    // OpenSessions: trained Practitioner; trained Tutor for own groups (R7).
+    [InlineData(Capability.OpenSessions, Who.TrainedPractitioner, "ok")]
+    [InlineData(Capability.OpenSessions, Who.UntrainedPractitioner, "training-required")]
+    [InlineData(Capability.OpenSessions, Who.TrainedTutor, "groups")]
+    [InlineData(Capability.OpenSessions, Who.UntrainedTutor, "training-required")]
+    [InlineData(Capability.OpenSessions, Who.SchoolAdmin, "forbidden")]
+    [InlineData(Capability.OpenSessions, Who.PlatformAdmin, "forbidden")]
+    [InlineData(Capability.OpenSessions, Who.OtherSchoolStaff, "not-found")]
+    // ReadPupilReports: trained Practitioner; trained Tutor for own groups (R2, R12).
+    [InlineData(Capability.ReadPupilReports, Who.TrainedPractitioner, "ok")]
+    [InlineData(Capability.ReadPupilReports, Who.UntrainedPractitioner, "training-required")]
+    [InlineData(Capability.ReadPupilReports, Who.TrainedTutor, "groups")]
+    [InlineData(Capability.ReadPupilReports, Who.TutorWithPractitionerTraining, "groups")]
+    [InlineData(Capability.ReadPupilReports, Who.SchoolAdmin, "forbidden")]
+    [InlineData(Capability.ReadPupilReports, Who.Dpo, "forbidden")]
+    [InlineData(Capability.ReadPupilReports, Who.PlatformAdmin, "forbidden")]
+    [InlineData(Capability.ReadPupilReports, Who.OtherSchoolStaff, "not-found")]
+    // ReadCohort (cohort and priority): trained Practitioner only.
+    [InlineData(Capability.ReadCohort, Who.TrainedPractitioner, "ok")]
+    [InlineData(Capability.ReadCohort, Who.UntrainedPractitioner, "training-required")]
+    [InlineData(Capability.ReadCohort, Who.TrainedTutor, "forbidden")]
+    [InlineData(Capability.ReadCohort, Who.SchoolAdmin, "forbidden")]
+    [InlineData(Capability.ReadCohort, Who.OtherSchoolStaff, "not-found")]
+    // ReadNotifications: trained Practitioner, SchoolAdmin.
+    [InlineData(Capability.ReadNotifications, Who.TrainedPractitioner, "ok")]
+    [InlineData(Capability.ReadNotifications, Who.SchoolAdmin, "ok")]
+    [InlineData(Capability.ReadNotifications, Who.UntrainedPractitioner, "training-required")]
+    [InlineData(Capability.ReadNotifications, Who.TrainedTutor, "forbidden")]
+    [InlineData(Capability.ReadNotifications, Who.OtherSchoolStaff, "not-found")]
     public async Task Role_and_capability_give_the_contract_outcome_R2_R3_R5(Capability capability, Who who, string expected)
     {
         var (access, caller, audit) = Setup(who);

@@ -1,5 +1,6 @@
 using AsTracking.Functions.Http;
 using AsTracking.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AsTracking.Functions.Tests.Support;
 
@@ -23,7 +24,9 @@ public sealed class Scenario : IAsyncDisposable
     public static async Task<Scenario> CreateAsync(AzuriteFixture azurite, string environment = "Development")
     {
         var tokens = new TestTokens();
-        var host = new FunctionHost(azurite.ConnectionString, tokens, environment);
+        // Tests may publish a new scoring model by switching this source (R10).
+        var host = new FunctionHost(azurite.ConnectionString, tokens, environment,
+            configure: services => services.AddSingleton<Core.UseCases.IScoringModels, Queues.SwitchableModels>());
         var scenario = new Scenario(host, tokens, AzuriteFixture.UniqueName("school-"));
         var created = await scenario.PutSchoolAsync(scenario.SchoolId);
         Assert.Equal(201, created.Status);

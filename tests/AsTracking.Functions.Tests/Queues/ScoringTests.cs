@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using AsTracking.Core.Assessments;
+using AsTracking.Core.Ports;
+using AsTracking.Core.Scoring;
+using AsTracking.Core.UseCases;
+using AsTracking.Functions.Http;
+using AsTracking.Functions.Queues;
+using AsTracking.Functions.Tests.Support;
+using AsTracking.Testing;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsTracking.Functions.Tests.Queues;
+
+/// <summary>Queue scoring (R10-R11): idempotent under duplicate and concurrent delivery, and model versions kept.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ScoringTests(AzuriteFixture azurite)
+{
+    private static readonly int[] WorkedOut = [2, 5, 3, 4, 1, 6, 4, 3, 5, 2, 3, 4, 1, 5, 2, 3];
+    private static readonly int[] WorkedIn = [3, 4, 4, 3, 3, 4, 4, 3, 4, 3, 3, 4, 3, 4, 4, 3];
+
+    private sealed record Submitted(Scenario Scenario, string Staff, string PupilId, string SubmissionId);
+
+    private static async Task<Submitted> SubmitWorkedExampleAsync(Scenario s)
+    {
+        var staff = await s.StaffAsync("SchoolAdmin,Practitioner");
+        Assert.Equal(200, (await s.UploadRollAsync(staff, Scenario.Csv(Scenario.Row(1)))).Status);
+        var pupilId = (await s.ListPupilsAsync(staff)).Json[0].GetProperty("pupilId").GetString()!;
+        var session = await s.Host.InvokeAsync<Sessions>((f, r) => f.OpenSession(r, s.SchoolId, default), new HttpRequestSpec("POST", "/", staff,
+            new { academicYear = "2026/27", round = 1, pupilIds = new[] { pupilId }, closesAt = DateTimeOffset.UtcNow.AddHours(2) }));
+        Assert.Equal(201, session.Status);
+        var code = session.Json.GetProperty("codes")[0].GetProperty("code").GetString();
+        var accepted = await s.Host.InvokeAsync<Assessments>((f, r) => f.SubmitAssessment(r, default), new HttpRequestSpec("POST", "/api/assessments", Json: new
+        {
+            code, outOfSchool = WorkedOut, inSchool = WorkedIn, startedAt = "2026-12-04T09:00:00Z", completedAt = "2026-12-04T09:10:00Z",
+        }));
+        Assert.Equal(202, accepted.Status);
+        return new Submitted(s, staff, pupilId, accepted.Json.GetProperty("submissionId").GetString()!);
+    }
+
+    private static QueueMessage Message(string schoolId, string submissionId, long dequeueCount = 1) =>
+        QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString($"{{\"schoolId\":\"{schoolId}\",\"submissionId\":\"{submissionId}\"}}"), dequeueCount);
+
+    private static async Task DeliverAsync(Scenario s, QueueMessage message)
+    {
+        await using var scope = s.Host.Services.CreateAsyncScope();
+        await ActivatorUtilities.CreateInstance<ScoreAssessment>(scope.ServiceProvider).Run(message, default);
+    }
+
+    private static QueueClient Queue(Scenario s, string name) =>
+        new(s.Host.Configuration["AzureWebJobsStorage"], name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    [Fact]
+    public async Task Duplicate_and_concurrent_deliveries_leave_one_result_counted_once_and_one_alert_R10()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        var message = Message(s.SchoolId, sub.SubmissionId);
+        await DeliverAsync(s, message);
+        await DeliverAsync(s, message);
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => DeliverAsync(s, message)));
+
+        var results = s.Host.Services.GetRequiredService<IResultStore>();
+        Assert.Single(await results.ForPupilAsync(s.SchoolId, sub.PupilId, default));
+        var summary = await results.SummaryAsync(s.SchoolId, new AcademicRound("2026/27", 1), "default-v1@1", CohortScope.All, default);
+        Assert.Equal(1, summary!.Assessed);
+
+        // Every delivery re-sent the alert; the feed holds it once.
+        var alerts = Queue(s, "pastoral-alerts");
+        var delivered = 0;
+        while ((await alerts.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+        {
+            foreach (var m in batch.Where(m => m.Body.ToString().Contains(sub.SubmissionId, StringComparison.Ordinal)))
+            {
+                await using var scope = s.Host.Services.CreateAsyncScope();
+                await ActivatorUtilities.CreateInstance<RaisePastoralAlert>(scope.ServiceProvider).Run(m.Body.ToString(), default);
+                delivered++;
+            }
+            foreach (var m in batch) await alerts.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+        }
+        Assert.True(delivered >= 2);
+        var feed = await s.Host.InvokeAsync<Reports>((f, r) => f.GetNotifications(r, s.SchoolId, default), new HttpRequestSpec("GET", "/", sub.Staff));
+        Assert.Equal(1, feed.Json.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unscorable_submission_is_marked_failed_on_the_fifth_attempt_R8()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        var store = s.Host.Services.GetRequiredService<ISubmissionStore>();
+        var record = await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        // Corrupt the sealed raw blob: it no longer opens.
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(s.Host.Configuration["AzureWebJobsStorage"]);
+        await blobs.GetBlobContainerClient("submissions").GetBlobClient($"{s.SchoolId}/{sub.SubmissionId}.json").UploadAsync(BinaryData.FromString("v1.garbage"), overwrite: true);
+
+        for (int attempt = 1; attempt <= 4; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, attempt)));
+            Assert.Equal(SubmissionStatus.Received, (await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default))!.Status);
+        }
+        await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, 5)));
+        var failed = await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        Assert.Equal(SubmissionStatus.Failed, failed!.Status);
+        Assert.Contains("5 attempts", failed.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(record!.PupilId, failed.PupilId);
+    }
+
+    [Fact]
+    public async Task Rescoring_with_a_new_model_version_keeps_the_old_results_and_reports_show_the_newest_R10()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+
+        // Publish version 2 of the model (same rules, new version) and re-score through the API.
+        var json = JsonNode.Parse(ScoringModel.Default.ToJson())!;
+        json["version"] = 2;
+        var models = (SwitchableModels)s.Host.Services.GetRequiredService<IScoringModels>();
+        models.Current = ScoringModel.Parse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
+        var rescore = await s.Host.InvokeAsync<Rescore>((f, r) => f.RescoreSchool(r, s.SchoolId, default), new HttpRequestSpec("POST", "/", s.PlatformAdminToken));
+        Assert.Equal((202, 1), (rescore.Status, rescore.Json.GetProperty("queued").GetInt32()));
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+
+        var results = await s.Host.Services.GetRequiredService<IResultStore>().ForPupilAsync(s.SchoolId, sub.PupilId, default);
+        Assert.Equal(["default-v1@1", "default-v1@2"], results.Select(r => r.ModelVersion).Order());
+        var report = await s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, sub.PupilId, default), new HttpRequestSpec("GET", "/", sub.Staff));
+        Assert.Equal("default-v1@2", report.Json.GetProperty("modelVersion").GetString());
+        Assert.Equal(1, report.Json.GetProperty("rounds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Opted_out_pupil_is_absent_from_report_cohort_and_priority_and_returns_on_opt_in_R9()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        async Task<int> Assessed() => (await s.Host.InvokeAsync<Reports>((f, r) => f.GetCohort(r, s.SchoolId, default),
+            new HttpRequestSpec("GET", "/", sub.Staff, Query: "academicYear=2026/27&round=1"))).Json.GetProperty("assessed").GetInt32();
+        async Task<int> Priority() => (await s.Host.InvokeAsync<Reports>((f, r) => f.GetPriority(r, s.SchoolId, default),
+            new HttpRequestSpec("GET", "/", sub.Staff, Query: "academicYear=2026/27&round=1"))).Json.GetProperty("pupils").GetArrayLength();
+        Task<ApiResponse> Consent(string decision) => s.Host.InvokeAsync<Consent>((f, r) => f.RecordConsent(r, s.SchoolId, sub.PupilId, default),
+            new HttpRequestSpec("POST", "/", sub.Staff, new { decision, requestedBy = "parent", receivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") }));
+        Assert.Equal((1, 1), (await Assessed(), await Priority()));
+
+        Assert.Equal(200, (await Consent("opt-out")).Status);
+        Assert.Equal((0, 0), (await Assessed(), await Priority()));
+        var report = await s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, sub.PupilId, default), new HttpRequestSpec("GET", "/", sub.Staff));
+        Assert.Equal(404, report.Status);
+
+        Assert.Equal(200, (await Consent("opt-in")).Status);
+        Assert.Equal((1, 1), (await Assessed(), await Priority()));
+    }
+
+    [Theory]
+    [InlineData("academicYear=2026/27&round=4")]
+    [InlineData("academicYear=2026-27&round=1")]
+    [InlineData("academicYear=2026/28&round=1")]
+    [InlineData("round=1")]
+    public async Task Cohort_query_with_a_bad_round_or_year_is_400(string query)
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var staff = await s.StaffAsync("Practitioner");
+        var response = await s.Host.InvokeAsync<Reports>((f, r) => f.GetCohort(r, s.SchoolId, default), new HttpRequestSpec("GET", "/", staff, Query: query));
+        Assert.Equal((400, "validation-failed"), (response.Status, response.Code));
+    }
+}
+
+/// <summary>A model source a test can switch, standing in for publishing a new version to the models container.</summary>
+internal sealed class SwitchableModels : IScoringModels
+{
+    public ScoringModel Current { get; set; } = ScoringModel.Default;
+
+    public ValueTask<ScoringModel> CurrentAsync(CancellationToken ct) => ValueTask.FromResult(Current);
+}
