@@ -91,6 +91,22 @@ public sealed class AssessmentPipelineTests(AzuriteFixture azurite)
         Assert.Equal((pupilId, "priority"), (alert.GetProperty("pupilId").GetString(), alert.GetProperty("priority").GetString()));
     }
 
+    [Fact]
+    public async Task Malformed_scoring_message_ends_in_the_poison_queue_after_five_tries_R8()
+    {
+        await using var app = await AppDevHost.StartAsync(azurite);
+        var options = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+        var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "assessment-scoring", options);
+        var poison = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "assessment-scoring-poison", options);
+        await queue.CreateIfNotExistsAsync();
+        await poison.CreateIfNotExistsAsync();
+        var marker = "not-a-scoring-message-" + Guid.NewGuid().ToString("N");
+        await queue.SendMessageAsync(marker);
+        await Eventually(async () => (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == marker), "the poison queue");
+        var poisoned = (await poison.PeekMessagesAsync(32)).Value.Single(m => m.Body.ToString() == marker);
+        Assert.NotNull(poisoned);
+    }
+
     private static double[] Scores(System.Text.Json.JsonElement context)
     {
         var scores = context.GetProperty("scores");
