@@ -153,6 +153,35 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         Assert.Equal((1, 1), (await Assessed(), await Priority()));
     }
 
+    [Fact]
+    public async Task Trend_flags_use_the_previous_scored_round_R11()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var first = await SubmitWorkedExampleAsync(s);
+        await DeliverAsync(s, Message(s.SchoolId, first.SubmissionId));
+        // Round 2: trustOfSelf outOfSchool is polar again (persistent needs three rounds), selfDisclosure is balanced,
+        // and seekingChange inSchool turns polar-low: new-polar.
+        var session = await s.Host.InvokeAsync<Sessions>((f, r) => f.OpenSession(r, s.SchoolId, default), new HttpRequestSpec("POST", "/", first.Staff,
+            new { academicYear = "2026/27", round = 2, pupilIds = new[] { first.PupilId }, closesAt = DateTimeOffset.UtcNow.AddHours(2) }));
+        var code = session.Json.GetProperty("codes")[0].GetProperty("code").GetString();
+        int[] outside = [4, 5, 3, 4, 3, 6, 4, 3, 4, 2, 3, 4, 3, 5, 2, 3];
+        int[] inside = [3, 4, 4, 1, 3, 4, 4, 1, 4, 3, 3, 6, 3, 4, 4, 1];
+        var accepted = await s.Host.InvokeAsync<Assessments>((f, r) => f.SubmitAssessment(r, default), new HttpRequestSpec("POST", "/api/assessments", Json: new
+        {
+            code, outOfSchool = outside, inSchool = inside, startedAt = "2027-01-10T09:00:00Z", completedAt = "2027-01-10T09:10:00Z",
+        }));
+        await DeliverAsync(s, Message(s.SchoolId, accepted.Json.GetProperty("submissionId").GetString()!));
+
+        var report = await s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, first.PupilId, default), new HttpRequestSpec("GET", "/", first.Staff));
+        var rounds = report.Json.GetProperty("rounds");
+        Assert.Equal([1, 2], rounds.EnumerateArray().Select(x => x.GetProperty("round").GetInt32()));
+        var flags = rounds[1].GetProperty("flags").EnumerateArray()
+            .Select(f => (f.GetProperty("type").GetString(), f.TryGetProperty("factor", out var fa) ? fa.GetString() : null, f.TryGetProperty("context", out var c) ? c.GetString() : null))
+            .ToList();
+        Assert.Contains(("new-polar", "seekingChange", "inSchool"), flags);
+        Assert.DoesNotContain(flags, f => f.Item1 == "new-polar" && f.Item2 == "trustOfSelf");
+    }
+
     [Theory]
     [InlineData("academicYear=2026/27&round=4")]
     [InlineData("academicYear=2026-27&round=1")]

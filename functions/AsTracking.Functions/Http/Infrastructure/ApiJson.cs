@@ -17,6 +17,8 @@ public static class ApiJson
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 16,
+            // Responses are always served as application/json with nosniff, so HTML-sensitive characters need no escaping.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         // Order matters: the first converter that can convert a type wins.
         options.Converters.Add(new JsonStringEnumConverter<StaffRoleName>(namingPolicy: null, allowIntegerValues: false));

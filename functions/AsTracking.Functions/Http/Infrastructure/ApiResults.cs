@@ -23,6 +23,7 @@ public sealed class JsonBodyResult(object? value, int status = StatusCodes.Statu
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         // Pupil data must never sit in a shared cache.
         response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
         await JsonSerializer.SerializeAsync(response.Body, Value, Value?.GetType() ?? typeof(object), ApiJson.Options, context.HttpContext.RequestAborted)
             .ConfigureAwait(false);
     }
