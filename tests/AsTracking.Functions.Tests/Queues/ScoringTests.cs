@@ -182,6 +182,32 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         Assert.DoesNotContain(flags, f => f.Item1 == "new-polar" && f.Item2 == "trustOfSelf");
     }
 
+    [Fact]
+    public async Task Tutor_reads_reports_only_for_own_groups_and_cohort_filters_by_group_R2()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s); // the pupil is in tutor group 8A, year 8
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        var own = await s.StaffAsync("Tutor", "tutor", tutorGroups: ["8A"]);
+        var other = await s.StaffAsync("Tutor", "tutor", tutorGroups: ["9B"]);
+        Task<ApiResponse> Report(string token) => s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, sub.PupilId, default), new HttpRequestSpec("GET", "/", token));
+        Assert.Equal(200, (await Report(own)).Status);
+        var refused = await Report(other);
+        Assert.Equal((403, "forbidden"), (refused.Status, refused.Code));
+
+        async Task<int> Assessed(string query) => (await s.Host.InvokeAsync<Reports>((f, r) => f.GetCohort(r, s.SchoolId, default),
+            new HttpRequestSpec("GET", "/", sub.Staff, Query: "academicYear=2026/27&round=1&" + query))).Json.GetProperty("assessed").GetInt32();
+        Assert.Equal(1, await Assessed("tutorGroup=8a"));
+        Assert.Equal(1, await Assessed("yearGroup=8"));
+        Assert.Equal(1, await Assessed("yearGroup=8&tutorGroup=8A"));
+        Assert.Equal(0, await Assessed("yearGroup=9"));
+        Assert.Equal(0, await Assessed("tutorGroup=9B"));
+
+        // Every read of pupil-level data is audited (R18).
+        var trail = await s.Host.Services.GetRequiredService<IAuditTrail>().ReadAsync(s.SchoolId, sub.PupilId, null, null, default);
+        Assert.Contains(trail, e => e.Action == "report.read" && e.Outcome == "success");
+    }
+
     [Theory]
     [InlineData("academicYear=2026/27&round=4")]
     [InlineData("academicYear=2026-27&round=1")]
