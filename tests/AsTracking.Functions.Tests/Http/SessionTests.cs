@@ -109,11 +109,16 @@ public sealed partial class SessionTests(AzuriteFixture azurite)
             configure: services => services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         var (staff, pupils) = await s.PractitionerWithRollAsync("Ada", "Ben", "Cal");
         var codes = (await s.IssueCodesAsync(staff, [.. pupils.Values])).Values.ToList();
+        var sessionId = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "session|")).RowKey["session|".Length..];
         // A submission too, so the claim, record, raw blob and audit entries are all in storage when it is scanned.
         Assert.Equal(202, (await s.SubmitAsync(Scenario.Submission(codes[0]))).Status);
 
         var forms = codes.SelectMany(c => new[] { c, c.Replace("-", "", StringComparison.Ordinal) }).ToList();
         Assert.Empty(await s.Storage.FindAnywhereAsync(forms));
+        // The scan does read keys and values: it finds the session id in the session's row key and in the code entities.
+        var control = await s.Storage.FindAnywhereAsync([sessionId]);
+        Assert.Contains(control, h => h.StartsWith($"table Schools ({s.SchoolId}, session|", StringComparison.Ordinal));
+        Assert.Equal(3, control.Count(h => h.StartsWith("table Codes", StringComparison.Ordinal) && h.Contains(".SessionId", StringComparison.Ordinal)));
         Assert.NotEmpty(logs.Lines);
         Assert.DoesNotContain(logs.Lines, l => forms.Any(f => l.Contains(f, StringComparison.OrdinalIgnoreCase)));
     }

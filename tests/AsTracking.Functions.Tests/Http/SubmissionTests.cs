@@ -39,6 +39,7 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.DoesNotContain("outOfSchool", sealedRaw, StringComparison.OrdinalIgnoreCase); // sealed under the pupil's key (R19)
         var message = Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId));
         Assert.Equal(submissionId, message.GetProperty("submissionId").GetString());
+        Assert.Equal(message.GetRawText(), Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId)).GetRawText()); // reading left it in place
         var record = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
         Assert.Equal((pupilId, "Received"), (record.GetString("PupilId"), record.GetString("Status")));
     }
