@@ -9,7 +9,7 @@ namespace AsTracking.Storage.Assessments;
 
 /// <summary>
 /// Failed-attempt counting per key (a keyed hash of the client address) in fixed 15-minute windows, shared by all
-/// instances through a table. The success path asks only this instance's memory; a key over its limit is known
+/// instances through a table. The success path asks only this instance's memory; a key at its limit is known
 /// here from its own failures and, on another instance, from its next failure, which reads the shared count.
 /// </summary>
 public sealed class TableRateLimiter(TableProvider tables, TimeProvider clock, int maxFailures = TableRateLimiter.DefaultMaxFailures) : IRateLimiter
@@ -42,12 +42,10 @@ public sealed class TableRateLimiter(TableProvider tables, TimeProvider clock, i
             {
                 continue;
             }
-            if (failures > maxFailures)
-            {
-                _limitedUntil[key] = windowStart + Window;
-                return true;
-            }
-            return false;
+            // The allowance is spent with the last allowed failure: from then on every attempt, even one with a
+            // valid code, is refused until the window ends. This attempt itself is refused only once over the limit.
+            if (failures >= maxFailures) _limitedUntil[key] = windowStart + Window;
+            return failures > maxFailures;
         }
         return true; // heavy contention on one key is itself a sign of abuse
     }

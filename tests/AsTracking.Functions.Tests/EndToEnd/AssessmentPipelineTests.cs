@@ -10,8 +10,8 @@ namespace AsTracking.Functions.Tests.EndToEnd;
 [Collection(AzuriteCollection.Name)]
 public sealed class AssessmentPipelineTests(AzuriteFixture azurite)
 {
-    private static readonly int[] WorkedOut = [2, 5, 3, 4, 1, 6, 4, 3, 5, 2, 3, 4, 1, 5, 2, 3];
-    private static readonly int[] WorkedIn = [3, 4, 4, 3, 3, 4, 4, 3, 4, 3, 3, 4, 3, 4, 4, 3];
+    private static readonly int[] WorkedOut = Scenario.WorkedOut;
+    private static readonly int[] WorkedIn = Scenario.WorkedIn;
 
     [Fact]
     public async Task Worked_example_flows_from_session_to_report_cohort_priority_and_alert_R7_R8_R11_R12()

@@ -96,7 +96,7 @@ public sealed class FunctionHost : IAsyncDisposable
 }
 
 public sealed record HttpRequestSpec(string Method, string Path, string? Token = null, object? Json = null, string? RawBody = null,
-    string? ContentType = null, string? Query = null)
+    string? ContentType = null, string? Query = null, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public DefaultHttpContext ToContext(IServiceProvider services)
     {
@@ -108,6 +108,7 @@ public sealed record HttpRequestSpec(string Method, string Path, string? Token =
         request.Path = Path;
         if (Query is not null) request.QueryString = new QueryString(Query.StartsWith('?') ? Query : "?" + Query);
         if (Token is not null) request.Headers.Authorization = "Bearer " + Token;
+        foreach (var (name, value) in Headers ?? new Dictionary<string, string>()) request.Headers[name] = value;
         byte[]? bytes = RawBody is not null ? Encoding.UTF8.GetBytes(RawBody)
             : Json is not null ? JsonSerializer.SerializeToUtf8Bytes(Json, Json.GetType(), ApiJson.Options) : null;
         if (bytes is not null)
