@@ -35,9 +35,8 @@ public sealed class TableNotificationFeed(TableProvider tables) : INotificationF
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = RowKeys.NotificationPrefix;
-        var end = RowKeys.PrefixEnd(prefix);
         var items = new List<Notification>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0, cancellationToken: ct)
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct)
             .ConfigureAwait(false))
         {
             items.Add(new Notification(schoolId, e.RowKey[prefix.Length..], e.GetString("Kind"), e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

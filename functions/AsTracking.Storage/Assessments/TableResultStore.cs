@@ -20,9 +20,8 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = RowKeys.ResultPrefix(pupilId);
-        var end = RowKeys.PrefixEnd(prefix);
         var results = new List<AssessmentResult>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0, cancellationToken: ct)
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct)
             .ConfigureAwait(false))
         {
             results.Add(FromEntity(e));
@@ -61,9 +60,8 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = RowKeys.ResultPrefix(pupilId);
-        var end = RowKeys.PrefixEnd(prefix);
         var rows = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0, cancellationToken: ct)
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct)
             .ConfigureAwait(false))
         {
             rows.Add(e);
@@ -125,12 +123,9 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     public async Task<IReadOnlyList<AssessmentResult>> ForRoundAsync(string schoolId, AcademicRound round, string modelVersion, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var prefix = "result|";
-        var end = RowKeys.PrefixEnd(prefix);
-        var roundKey = round.Key;
         var results = new List<AssessmentResult>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0
-            && x.GetString("Round") == roundKey && x.GetString("ModelVersion") == modelVersion, cancellationToken: ct).ConfigureAwait(false))
+        var sameRound = TableClient.CreateQueryFilter($"Round eq {round.Key} and ModelVersion eq {modelVersion}");
+        await foreach (var e in table.QueryPrefixAsync(schoolId, "result|", andFilter: sameRound, ct: ct).ConfigureAwait(false))
         {
             results.Add(FromEntity(e));
         }
@@ -141,11 +136,9 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = RowKeys.SummaryPrefix(round.Key);
-        var end = RowKeys.PrefixEnd(prefix);
         string? latest = null;
         DateTimeOffset latestAt = DateTimeOffset.MinValue;
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0,
-            select: ["RowKey", "Timestamp"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, select: ["RowKey", "Timestamp"], ct: ct).ConfigureAwait(false))
         {
             var parts = e.RowKey.Split('|');
             if (parts[^1] != CohortScope.All.Key) continue;

@@ -50,10 +50,8 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = RowKeys.AssessedPrefix(round.Key);
-        var end = RowKeys.PrefixEnd(prefix);
         var result = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0,
-            select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, select: ["RowKey"], ct: ct).ConfigureAwait(false))
         {
             result.Add(e.RowKey[prefix.Length..]);
         }

@@ -120,8 +120,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         const string prefix = "submission|";
-        var end = RowKeys.PrefixEnd(prefix);
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(end) < 0, cancellationToken: ct)
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct)
             .ConfigureAwait(false))
         {
             yield return FromEntity(e);

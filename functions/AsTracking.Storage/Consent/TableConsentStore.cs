@@ -20,10 +20,8 @@ public sealed class TableConsentStore(TableProvider tables, PupilCrypto crypto) 
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var prefix = $"consent|{pupilId}|";
-        var to = RowKeys.PrefixEnd(prefix);
         var rows = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(
-            e => e.PartitionKey == schoolId && e.RowKey.CompareTo(prefix) >= 0 && e.RowKey.CompareTo(to) < 0, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct).ConfigureAwait(false))
         {
             rows.Add(e);
         }
