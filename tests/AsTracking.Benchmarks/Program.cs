@@ -6,6 +6,7 @@ return name switch
 {
     "roll" => await RollUploadBenchmark.RunAsync(args.Skip(1).ToArray()),
     "scorer" => ScorerBenchmarks.Run(args.Skip(1).ToArray()),
+    "intake" => await IntakeBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -13,5 +14,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/AsTracking.Benchmarks -- roll [pupils] [runs]");
     Console.Error.WriteLine("       dotnet run -c Release --project tests/AsTracking.Benchmarks -- scorer [BenchmarkDotNet options]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/AsTracking.Benchmarks -- intake [submissions] [concurrency]");
     return 2;
 }

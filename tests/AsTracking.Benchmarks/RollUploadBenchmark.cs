@@ -75,7 +75,8 @@ internal static class RollUploadBenchmark
         return 0;
     }
 
-    private static string Csv(int pupils)
+    /// <summary>A valid roll CSV of <paramref name="pupils"/> pupils across year groups 3-13.</summary>
+    internal static string Csv(int pupils)
     {
         var sb = new StringBuilder("upn,givenName,familyName,dateOfBirth,yearGroup,tutorGroup,house\n");
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
