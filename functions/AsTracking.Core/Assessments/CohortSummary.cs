@@ -41,6 +41,20 @@ public sealed class CohortSummary
 
     public void Add(ScoringResult result) => Apply(result, +1);
 
+    /// <summary>Adds another partial summary (a shard) into this one.</summary>
+    public void Merge(CohortSummary other)
+    {
+        Assessed += other.Assessed;
+        for (int i = 0; i < Cells; i++)
+        {
+            ScoreSums[i] += other.ScoreSums[i];
+            PolarLow[i] += other.PolarLow[i];
+            PolarHigh[i] += other.PolarHigh[i];
+        }
+        foreach (var (k, v) in other.Flags) Flags[k] = Flags.GetValueOrDefault(k) + v;
+        foreach (var (k, v) in other.Priority) Priority[k] = Priority.GetValueOrDefault(k) + v;
+    }
+
     public void Remove(ScoringResult result) => Apply(result, -1);
 
     public double Mean(AssessmentContext context, Factor factor) =>

@@ -16,6 +16,15 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
 {
     private const int MaxAttempts = 30;
 
+    /// <summary>
+    /// Each summary is kept in this many shards, chosen by submission, so concurrent scorers of one school rarely
+    /// update the same row; readers add the shards up with one range read.
+    /// </summary>
+    public const int SummaryShards = 8;
+
+    // Submission ids end in random base32 characters, so their last character spreads evenly over the shards.
+    private static int Shard(string submissionId) => submissionId[^1] % SummaryShards;
+
     public async Task<IReadOnlyList<AssessmentResult>> ForPupilAsync(string schoolId, string pupilId, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
@@ -96,10 +105,14 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     private static async Task<List<TableTransactionAction>> SummaryActionsAsync(TableClient table, AssessmentResult result, int sign, CancellationToken ct)
     {
         var actions = new List<TableTransactionAction>();
-        foreach (var scope in CohortScope.Of(result.YearGroup, result.TutorGroup))
+        var shard = Shard(result.SubmissionId);
+        var scopes = CohortScope.Of(result.YearGroup, result.TutorGroup);
+        // The scopes' shard rows are read together; the transaction then checks each one's ETag.
+        var reads = scopes.Select(scope => RowKeys.Summary(result.Round.Key, result.ModelVersion, scope.Key, shard))
+            .Select(key => (Key: key, Read: table.GetEntityIfExistsAsync<TableEntity>(result.SchoolId, key, cancellationToken: ct))).ToList();
+        foreach (var (summaryKey, read) in reads)
         {
-            var summaryKey = RowKeys.Summary(result.Round.Key, result.ModelVersion, scope.Key);
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(result.SchoolId, summaryKey, cancellationToken: ct).ConfigureAwait(false);
+            var existing = await read.ConfigureAwait(false);
             var summary = existing.HasValue ? Read(existing.Value!) : new CohortSummary();
             if (sign > 0) summary.Add(result.Scoring);
             else summary.Remove(result.Scoring);
@@ -116,8 +129,12 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     public async Task<CohortSummary?> SummaryAsync(string schoolId, AcademicRound round, string modelVersion, CohortScope scope, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Summary(round.Key, modelVersion, scope.Key), cancellationToken: ct).ConfigureAwait(false);
-        return e.HasValue ? Read(e.Value!) : null;
+        CohortSummary? total = null;
+        await foreach (var e in table.QueryPrefixAsync(schoolId, RowKeys.SummaryScopePrefix(round.Key, modelVersion, scope.Key), ct: ct).ConfigureAwait(false))
+        {
+            (total ??= new CohortSummary()).Merge(Read(e));
+        }
+        return total;
     }
 
     public async Task<IReadOnlyList<AssessmentResult>> ForRoundAsync(string schoolId, AcademicRound round, string modelVersion, CancellationToken ct)
@@ -141,7 +158,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
         await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, select: ["RowKey", "Timestamp"], ct: ct).ConfigureAwait(false))
         {
             var parts = e.RowKey.Split('|');
-            if (parts[^1] != CohortScope.All.Key) continue;
+            if (parts[3] != CohortScope.All.Key) continue;
             // The model most recently scored with is the newest published one (R10: reports show the newest model).
             if (latest is null || e.Timestamp > latestAt) (latest, latestAt) = (parts[2], e.Timestamp ?? DateTimeOffset.MinValue);
         }

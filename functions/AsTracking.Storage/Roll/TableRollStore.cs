@@ -82,16 +82,13 @@ public sealed class TableRollStore : IRollStore
     public async Task<Pupil?> GetAsync(string schoolId, string pupilId, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        // One round trip for the pupil and its key: the intake path counts its storage calls.
-        var pupilKey = RowKeys.Pupil(pupilId);
-        var keyKey = RowKeys.PupilKey(pupilId);
-        TableEntity? pupil = null, key = null;
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == schoolId && (x.RowKey == pupilKey || x.RowKey == keyKey), cancellationToken: ct)
-            .ConfigureAwait(false))
-        {
-            if (e.RowKey == pupilKey) pupil = e;
-            else key = e;
-        }
+        // Two point reads side by side: an OR over RowKeys would be a partition scan, in Azure as in Azurite.
+        var pupilRead = table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Pupil(pupilId), cancellationToken: ct);
+        var keyRead = table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.PupilKey(pupilId), cancellationToken: ct);
+        var pupilResponse = await pupilRead.ConfigureAwait(false);
+        var keyResponse = await keyRead.ConfigureAwait(false);
+        var pupil = pupilResponse.HasValue ? pupilResponse.Value : null;
+        var key = keyResponse.HasValue ? keyResponse.Value : null;
         if (pupil is null || key is null) return null;
         var dataKey = await _crypto.OpenKeyAsync(schoolId, pupilId, key, ct).ConfigureAwait(false);
         return PupilEntities.FromEntity(pupil, dataKey, _crypto);
