@@ -16,8 +16,8 @@ public sealed class Roll(ApiEndpoint api, RollService roll)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "schools/{schoolId}/roll")] HttpRequest req, string schoolId, CancellationToken ct) =>
         api.RunAsync(req, async caller =>
         {
-            var format = IsCsv(req.ContentType) ? RollFormat.Csv : RollFormat.Json;
             var body = await ApiEndpoint.ReadBytesAsync(req, RollParser.MaxBytes, ct);
+            var format = IsCsv(req.ContentType, body) ? RollFormat.Csv : RollFormat.Json;
             var result = await roll.UploadAsync(caller, schoolId, format, req.Query["mode"], body, ct);
             return ApiResults.Ok(RollResultView.From(result));
         });
@@ -31,6 +31,12 @@ public sealed class Roll(ApiEndpoint api, RollService roll)
             return ApiResults.Ok(pupils.Select(PupilView.From).ToList());
         });
 
-    private static bool IsCsv(string? contentType) =>
-        contentType is not null && contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase);
+    // text/csv is CSV and application/json is JSON; without either, a body that opens with '[' is JSON.
+    private static bool IsCsv(string? contentType, byte[] body)
+    {
+        if (contentType is not null && contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase)) return true;
+        if (contentType is not null && contentType.Contains("json", StringComparison.OrdinalIgnoreCase)) return false;
+        var first = Array.FindIndex(body, b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'));
+        return first < 0 || body[first] != (byte)'[';
+    }
 }

@@ -22,4 +22,18 @@ public sealed class RollAndPupilsTests(AzuriteFixture azurite)
         Assert.Equal(3, list.Json.GetArrayLength());
         Assert.All(list.Json.EnumerateArray(), p => Assert.Equal("on-roll", p.GetProperty("status").GetString()));
     }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("")]
+    public async Task Json_roll_upload_is_accepted_with_or_without_a_content_type(string contentType)
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var admin = await s.StaffAsync("SchoolAdmin", trainingLevel: null);
+        var json = $"[{{\"upn\":\"{Scenario.ValidUpn(1)}\",\"givenName\":\"Ada\",\"familyName\":\"Lovelace\",\"dateOfBirth\":\"{Scenario.DobForYear(8)}\",\"yearGroup\":8,\"tutorGroup\":\"8A\",\"house\":\"Red\"}}]";
+        var response = await s.Host.InvokeAsync<AsTracking.Functions.Http.Roll>((f, r) => f.PutRoll(r, s.SchoolId, default),
+            new HttpRequestSpec("PUT", "/", admin, RawBody: json, ContentType: contentType));
+        Assert.Equal(200, response.Status);
+        Assert.Equal(1, response.Json.GetProperty("added").GetInt32());
+    }
 }

@@ -115,7 +115,8 @@ public sealed record HttpRequestSpec(string Method, string Path, string? Token =
         {
             request.Body = new MemoryStream(bytes);
             request.ContentLength = bytes.Length;
-            request.ContentType = ContentType ?? "application/json";
+            // "" sends no Content-Type at all.
+            request.ContentType = ContentType == "" ? null : ContentType ?? "application/json";
         }
         return context;
     }
