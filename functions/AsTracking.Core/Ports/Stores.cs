@@ -34,6 +34,9 @@ public interface IRollStore
 
     Task<Pupil?> GetAsync(string schoolId, string pupilId, CancellationToken ct);
 
+    /// <summary>Roll status and consent of one pupil, without opening any identifier: one point read.</summary>
+    Task<PupilState?> GetStateAsync(string schoolId, string pupilId, CancellationToken ct);
+
     /// <summary>Finds a pupil by UPN through the keyed-hash index, never by a raw identifier.</summary>
     Task<Pupil?> FindByUpnAsync(string schoolId, string upn, CancellationToken ct);
 

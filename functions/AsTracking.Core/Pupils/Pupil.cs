@@ -20,3 +20,6 @@ public sealed record Pupil(
 {
     public bool IsOnRoll => Status == PupilStatus.OnRoll;
 }
+
+/// <summary>What the anonymous intake needs to know of a pupil: nothing identifying.</summary>
+public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut);

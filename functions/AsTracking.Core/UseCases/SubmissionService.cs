@@ -10,7 +10,7 @@ public sealed record SubmissionAccepted(string SubmissionId);
 
 /// <summary>
 /// Anonymous, code-based intake (R8). The success path is a fixed handful of storage round trips: the code's
-/// keyed hash, the pupil, one claim transaction, the raw blob and the scoring message. Unknown, expired and
+/// keyed hash, the pupil's state, one claim transaction, the raw blob and the scoring message. Unknown, expired and
 /// closed codes all answer the same 403, and failures count against the client's address.
 /// </summary>
 public sealed class SubmissionService(
@@ -42,7 +42,7 @@ public sealed class SubmissionService(
         var school = await schools.GetAsync(code.SchoolId, ct).ConfigureAwait(false);
         if (school is null) throw CodeInvalid();
         if (school.Status == SchoolStatus.Suspended) throw new ForbiddenException(ErrorCodes.SchoolSuspended, "The school is suspended and cannot take submissions (R1).");
-        var pupil = await roll.GetAsync(code.SchoolId, code.PupilId, ct).ConfigureAwait(false) ?? throw CodeInvalid();
+        var pupil = await roll.GetStateAsync(code.SchoolId, code.PupilId, ct).ConfigureAwait(false) ?? throw CodeInvalid();
         // R9: an opt-out recorded after the code was issued wins.
         if (pupil.OptedOut) throw new ConflictException(ErrorCodes.PupilOptedOut, "The pupil has opted out; nothing was stored (R9).");
         if (pupil.Status != PupilStatus.OnRoll) throw new UnprocessableException(ErrorCodes.PupilNotOnRoll, "The pupil is not on the school's roll (R6).");

@@ -2,7 +2,6 @@ using System.Text.Json;
 using AsTracking.Core.Assessments;
 using AsTracking.Core.Ports;
 using AsTracking.Storage.Keys;
-using AsTracking.Storage.Roll;
 using AsTracking.Storage.Tables;
 using Azure;
 using Azure.Data.Tables;
@@ -14,20 +13,29 @@ namespace AsTracking.Storage.Assessments;
 /// <summary>
 /// Claims, submission records and raw submissions (R8). The claim, the record and the pupil-round marker are one
 /// transaction in the school's partition, so a code is used at most once and a pupil is assessed at most once a
-/// round. The raw blob is create-only and sealed under the pupil's data key (R19).
+/// round. The raw blob is create-only and sealed under a key of its own, wrapped by the key-encryption key and
+/// kept only in the submission record: deleting the record crypto-shreds the blob with all its versions (R17, R19),
+/// and intake never has to read the pupil's key.
 /// </summary>
 public sealed class TableSubmissionStore : ISubmissionStore
 {
     private readonly TableProvider _tables;
     private readonly BlobContainerClient _container;
-    private readonly PupilCrypto _crypto;
+    private const string RawKekVersion = "RawKekVersion";
+    private const string RawKey = "RawKey";
+    private const int MaxHeldKeys = 1_000;
+
+    private readonly DataKeyWrapper _keys;
     private readonly Lazy<Task> _created;
 
-    public TableSubmissionStore(TableProvider tables, BlobServiceClient blobs, PupilCrypto crypto)
+    // The key of a claim this instance just made, held until the raw blob that follows it is sealed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _justClaimed = new(StringComparer.Ordinal);
+
+    public TableSubmissionStore(TableProvider tables, BlobServiceClient blobs, DataKeyWrapper keys)
     {
         _tables = tables;
         _container = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
-        _crypto = crypto;
+        _keys = keys;
         _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
     }
 
@@ -36,18 +44,25 @@ public sealed class TableSubmissionStore : ISubmissionStore
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var claim = new TableEntity(record.SchoolId, RowKeys.Claim(codeKey)) { ["SubmissionId"] = record.SubmissionId, ["PayloadHash"] = payloadHash };
         var marker = new TableEntity(record.SchoolId, RowKeys.Assessed(record.Round.Key, record.PupilId)) { ["SubmissionId"] = record.SubmissionId };
+        var (rawKey, wrapped) = await _keys.GenerateAsync(record.SchoolId, record.SubmissionId, ct).ConfigureAwait(false);
+        var entity = ToEntity(record);
+        entity[RawKekVersion] = wrapped.KekVersion;
+        entity[RawKey] = wrapped.Ciphertext;
         try
         {
             await table.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.Add, claim),
-                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(record)),
+                new TableTransactionAction(TableTransactionActionType.Add, entity),
                 new TableTransactionAction(TableTransactionActionType.Add, marker),
             ], ct).ConfigureAwait(false);
+            if (_justClaimed.Count >= MaxHeldKeys) _justClaimed.Clear();
+            _justClaimed[record.SubmissionId] = rawKey;
             return new ClaimResult(ClaimOutcome.Claimed, record);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(rawKey);
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, RowKeys.Claim(codeKey), cancellationToken: ct).ConfigureAwait(false);
             if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
             var holder = await GetRecordAsync(record.SchoolId, existing.Value!.GetString("SubmissionId"), ct).ConfigureAwait(false);
@@ -60,7 +75,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async Task SaveRawAsync(SubmissionRecord record, RawSubmission raw, CancellationToken ct)
     {
         await _created.Value.ConfigureAwait(false);
-        var key = await DataKeyAsync(record, ct).ConfigureAwait(false);
+        var key = await RawKeyAsync(record, ct).ConfigureAwait(false);
         var name = BlobName(record);
         var sealedRaw = FieldCipher.Seal(JsonSerializer.SerializeToUtf8Bytes(raw, StorageJson.Options), key, AssociatedData(record));
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
@@ -87,7 +102,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
     {
         await _created.Value.ConfigureAwait(false);
         var content = await _container.GetBlobClient(BlobName(record)).DownloadContentAsync(ct).ConfigureAwait(false);
-        var key = await DataKeyAsync(record, ct).ConfigureAwait(false);
+        var key = await RawKeyAsync(record, ct).ConfigureAwait(false);
         try
         {
             var json = FieldCipher.Open(content.Value.Content.ToString(), key, AssociatedData(record));
@@ -127,12 +142,14 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
-    private async Task<byte[]> DataKeyAsync(SubmissionRecord record, CancellationToken ct)
+    private async Task<byte[]> RawKeyAsync(SubmissionRecord record, CancellationToken ct)
     {
-        if (_crypto.RecentKey(record.SchoolId, record.PupilId) is { } recent) return recent;
+        if (_justClaimed.TryRemove(record.SubmissionId, out var held)) return held;
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var key = await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKeys.PupilKey(record.PupilId), cancellationToken: ct).ConfigureAwait(false);
-        return await _crypto.OpenKeyAsync(record.SchoolId, record.PupilId, key.Value, ct).ConfigureAwait(false);
+        var e = (await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKeys.Submission(record.SubmissionId), select: [RawKekVersion, RawKey], cancellationToken: ct)
+            .ConfigureAwait(false)).Value;
+        return await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, new WrappedDataKey(e.GetString(RawKekVersion), e.GetString(RawKey)), ct)
+            .ConfigureAwait(false);
     }
 
     private static string BlobName(SubmissionRecord r) => $"{r.SchoolId}/{r.SubmissionId}.json";

@@ -94,6 +94,16 @@ public sealed class TableRollStore : IRollStore
         return PupilEntities.FromEntity(pupil, dataKey, _crypto);
     }
 
+    public async Task<PupilState?> GetStateAsync(string schoolId, string pupilId, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Pupil(pupilId), select: ["Status", PupilEntities.OptedOut], cancellationToken: ct)
+            .ConfigureAwait(false);
+        return e.HasValue
+            ? new PupilState(pupilId, Enum.Parse<PupilStatus>(e.Value!.GetString("Status")), e.Value!.GetBoolean(PupilEntities.OptedOut) ?? false)
+            : null;
+    }
+
     public async Task<Pupil?> FindByUpnAsync(string schoolId, string upn, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);

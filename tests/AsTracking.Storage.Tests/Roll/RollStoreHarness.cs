@@ -19,7 +19,7 @@ internal sealed class RollStoreHarness
         Blobs = new BlobServiceClient(azurite.ConnectionString);
         var keys = DevelopmentKeyRing.InMemory();
         var provider = new TableProvider(Tables);
-        Crypto = new PupilCrypto(new DataKeyWrapper(keys), new HmacPseudonymizer(keys), TimeProvider.System);
+        Crypto = new PupilCrypto(new DataKeyWrapper(keys), new HmacPseudonymizer(keys));
         Due = new TableDueIndex(provider);
         Store = new TableRollStore(provider, Blobs, Crypto, Due);
         Consent = new TableConsentStore(provider, Crypto);
