@@ -34,6 +34,9 @@ public interface IRollStore
 
     Task<Pupil?> GetAsync(string schoolId, string pupilId, CancellationToken ct);
 
+    /// <summary>Every pupil's roll status and consent, consistent like <see cref="ListAsync"/>, without opening any identifier.</summary>
+    Task<IReadOnlyList<PupilState>> ListStatesAsync(string schoolId, CancellationToken ct);
+
     /// <summary>Roll status and consent of one pupil, without opening any identifier: one point read.</summary>
     Task<PupilState?> GetStateAsync(string schoolId, string pupilId, CancellationToken ct);
 

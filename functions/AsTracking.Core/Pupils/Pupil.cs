@@ -21,5 +21,5 @@ public sealed record Pupil(
     public bool IsOnRoll => Status == PupilStatus.OnRoll;
 }
 
-/// <summary>What the anonymous intake needs to know of a pupil: nothing identifying.</summary>
-public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut);
+/// <summary>A pupil's place on the roll and consent, read without opening any identifier (intake, scoring, sessions).</summary>
+public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut, int YearGroup, string? TutorGroup);

@@ -32,7 +32,7 @@ public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueI
         if (erase && decision == ConsentDecision.OptIn) v.Add("erase", "erase can only accompany an opt-out.");
         v.ThrowIfInvalid();
 
-        _ = await roll.GetAsync(grant.SchoolId, pupilId, ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        _ = await roll.GetStateAsync(grant.SchoolId, pupilId, ct).ConfigureAwait(false) ?? throw new NotFoundException();
 
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -69,7 +69,7 @@ public sealed class ConsentService(IConsentStore consent, IRollStore roll, IDueI
     {
         var grant = await access.AuthorizeAsync(caller, schoolId, Capability.ReadConsent, ct).ConfigureAwait(false);
         Ids.RequireOpaqueId(pupilId, IdKinds.Pupil);
-        _ = await roll.GetAsync(grant.SchoolId, pupilId, ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        _ = await roll.GetStateAsync(grant.SchoolId, pupilId, ct).ConfigureAwait(false) ?? throw new NotFoundException();
         var history = await consent.HistoryAsync(grant.SchoolId, pupilId, ct).ConfigureAwait(false);
         await audit.AppendAsync(new AuditRecord(grant.SchoolId, caller.Actor, "consent.read", pupilId, "success"), ct).ConfigureAwait(false);
         return State(pupilId, history);

@@ -87,7 +87,7 @@ public sealed class ReportService(IResultStore results, IRollStore roll, INotifi
     {
         var grant = await access.AuthorizeAsync(caller, schoolId, Capability.ReadNotifications, ct).ConfigureAwait(false);
         var items = await feed.ListAsync(grant.SchoolId, 200, ct).ConfigureAwait(false);
-        var optedOut = (await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false)).Pupils.Where(p => p.OptedOut).Select(p => p.PupilId).ToHashSet(StringComparer.Ordinal);
+        var optedOut = (await roll.ListStatesAsync(grant.SchoolId, ct).ConfigureAwait(false)).Where(p => p.OptedOut).Select(p => p.PupilId).ToHashSet(StringComparer.Ordinal);
         var visible = items.Where(n => n.PupilId is null || !optedOut.Contains(n.PupilId)).ToList();
         await audit.AppendAsync(new AuditRecord(grant.SchoolId, caller.Actor, "notifications.read", null, $"success:count={visible.Count}"), ct).ConfigureAwait(false);
         return visible;

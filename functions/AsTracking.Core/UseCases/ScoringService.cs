@@ -42,8 +42,9 @@ public sealed class ScoringService(
         if (existing is null)
         {
             var raw = await submissions.GetRawAsync(record, ct).ConfigureAwait(false);
-            var pupil = await roll.GetAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false)
-                ?? throw new InvalidDataException("The submission's pupil is no longer readable.");
+            // Only the pupil's groups and consent are needed: nothing identifying is opened to score.
+            var pupil = await roll.GetStateAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false)
+                ?? throw new InvalidDataException("The submission's pupil is no longer on record.");
             // Trend flags use the pupil's previous scored rounds under the same model, newest first.
             var previous = history
                 .Where(r => r.ModelVersion == modelVersion && string.CompareOrdinal(r.Round.Key, record.Round.Key) < 0)

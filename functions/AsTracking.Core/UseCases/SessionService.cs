@@ -34,7 +34,8 @@ public sealed class SessionService(ISessionStore sessions, IRollStore roll, IPse
         if (!grant.School.IsActive) throw new ForbiddenException(ErrorCodes.SchoolSuspended, "The school is suspended and cannot open sessions (R1).");
         if (tutorGroup is not null && !grant.CoversTutorGroup(tutorGroup)) throw new ForbiddenException(detail: "Tutors open sessions only for their own groups (R7).");
 
-        var pupils = (await roll.ListAsync(grant.SchoolId, ct).ConfigureAwait(false)).Pupils;
+        // Eligibility needs groups, status and consent only: no pupil's identity is opened to open a session.
+        var pupils = await roll.ListStatesAsync(grant.SchoolId, ct).ConfigureAwait(false);
         var candidates = Select(grant, pupils, body.PupilIds, body.YearGroup, tutorGroup);
         var assessed = await sessions.AssessedPupilsAsync(grant.SchoolId, round!.Value, ct).ConfigureAwait(false);
 
@@ -65,12 +66,12 @@ public sealed class SessionService(ISessionStore sessions, IRollStore roll, IPse
         return new OpenedSession(session, codes, skipped);
     }
 
-    private static List<Pupil> Select(AccessGrant grant, IReadOnlyList<Pupil> pupils, List<string>? pupilIds, int? yearGroup, string? tutorGroup)
+    private static List<PupilState> Select(AccessGrant grant, IReadOnlyList<PupilState> pupils, List<string>? pupilIds, int? yearGroup, string? tutorGroup)
     {
         if (pupilIds is { Count: > 0 })
         {
             var byId = pupils.ToDictionary(p => p.PupilId, StringComparer.Ordinal);
-            var chosen = new List<Pupil>();
+            var chosen = new List<PupilState>();
             foreach (var id in pupilIds.Distinct(StringComparer.Ordinal))
             {
                 // Another school's pupil, or no pupil at all: the same 404, and no code is issued to anyone (R5, R6).

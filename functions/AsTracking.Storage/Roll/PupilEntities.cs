@@ -23,6 +23,16 @@ internal static class PupilEntities
 
     public static readonly string[] IdentityProperties = [GivenName, FamilyName, Upn, DateOfBirth];
 
+    /// <summary>The plain (never sealed) properties that make up a <see cref="PupilState"/>.</summary>
+    public static readonly string[] StateProperties = [PupilId, "Status", OptedOut, "YearGroup", "TutorGroup"];
+
+    public static PupilState StateFromEntity(TableEntity e) => new(
+        e.GetString(PupilId),
+        Enum.Parse<PupilStatus>(e.GetString("Status")),
+        e.GetBoolean(OptedOut) ?? false,
+        e.GetInt32("YearGroup") ?? 0,
+        Optional(e.GetString("TutorGroup")));
+
     /// <summary>The roll-owned properties of a pupil; consent flags are never part of a roll write.</summary>
     public static Dictionary<string, object> RollProperties(Pupil p, byte[] dataKey, string upnKey, PupilCrypto crypto)
     {

@@ -42,6 +42,36 @@ public sealed class TableRollStore : IRollStore
 
     public async Task<RollSnapshot> ListAsync(string schoolId, CancellationToken ct)
     {
+        // One range covers both "pkey|" and "pupil|" rows of the partition.
+        var (rows, version) = await ReadConsistentAsync(schoolId, RowKeys.PupilKeyPrefix, RowKeys.PrefixEnd(RowKeys.PupilPrefix), null, ct).ConfigureAwait(false);
+        var keys = rows.Where(e => e.RowKey.StartsWith(RowKeys.PupilKeyPrefix, StringComparison.Ordinal))
+            .ToDictionary(e => e.RowKey[RowKeys.PupilKeyPrefix.Length..], StringComparer.Ordinal);
+        var result = new List<Pupil>();
+        foreach (var e in rows.Where(e => e.RowKey.StartsWith(RowKeys.PupilPrefix, StringComparison.Ordinal)))
+        {
+            var pupilId = e.RowKey[RowKeys.PupilPrefix.Length..];
+            // A pupil whose data key was destroyed (crypto-shredded) is no longer readable and is not listed.
+            if (!keys.TryGetValue(pupilId, out var keyEntity)) continue;
+            var dataKey = await _crypto.OpenKeyAsync(schoolId, pupilId, keyEntity, ct).ConfigureAwait(false);
+            result.Add(PupilEntities.FromEntity(e, dataKey, _crypto));
+        }
+        return new RollSnapshot(result, version);
+    }
+
+    public async Task<IReadOnlyList<PupilState>> ListStatesAsync(string schoolId, CancellationToken ct)
+    {
+        var (rows, _) = await ReadConsistentAsync(schoolId, RowKeys.PupilPrefix, RowKeys.PrefixEnd(RowKeys.PupilPrefix), PupilEntities.StateProperties, ct)
+            .ConfigureAwait(false);
+        return rows.Select(PupilEntities.StateFromEntity).ToList();
+    }
+
+    /// <summary>
+    /// Reads a RowKey range of the school's partition as one roll version: a pending import is finished first, and
+    /// the read is repeated if the roll state moved while it ran (a sequence lock).
+    /// </summary>
+    private async Task<(List<TableEntity> Rows, string Version)> ReadConsistentAsync(string schoolId, string from, string to,
+        IEnumerable<string>? select, CancellationToken ct)
+    {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -51,30 +81,14 @@ public sealed class TableRollStore : IRollStore
                 await CompletePendingAsync(table, before, ct).ConfigureAwait(false);
                 continue;
             }
-            var keys = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            var pupils = new List<TableEntity>();
-            // One range query covers both "pkey|" and "pupil|" rows of the partition.
-            var from = RowKeys.PupilKeyPrefix;
-            var to = RowKeys.PrefixEnd(RowKeys.PupilPrefix);
+            var rows = new List<TableEntity>();
             await foreach (var e in table.QueryAsync<TableEntity>(
-                e => e.PartitionKey == schoolId && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0, cancellationToken: ct).ConfigureAwait(false))
+                e => e.PartitionKey == schoolId && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0, select: select, cancellationToken: ct).ConfigureAwait(false))
             {
-                if (e.RowKey.StartsWith(RowKeys.PupilKeyPrefix, StringComparison.Ordinal)) keys[e.RowKey[RowKeys.PupilKeyPrefix.Length..]] = e;
-                else if (e.RowKey.StartsWith(RowKeys.PupilPrefix, StringComparison.Ordinal)) pupils.Add(e);
+                rows.Add(e);
             }
             var after = await ReadStateAsync(table, schoolId, ct).ConfigureAwait(false);
-            if (after.ETag != before.ETag) continue;
-
-            var result = new List<Pupil>(pupils.Count);
-            foreach (var e in pupils)
-            {
-                var pupilId = e.RowKey[RowKeys.PupilPrefix.Length..];
-                // A pupil whose data key was destroyed (crypto-shredded) is no longer readable and is not listed.
-                if (!keys.TryGetValue(pupilId, out var keyEntity)) continue;
-                var dataKey = await _crypto.OpenKeyAsync(schoolId, pupilId, keyEntity, ct).ConfigureAwait(false);
-                result.Add(PupilEntities.FromEntity(e, dataKey, _crypto));
-            }
-            return new RollSnapshot(result, after.ETag.ToString());
+            if (after.ETag == before.ETag) return (rows, after.ETag.ToString());
         }
         throw new InvalidOperationException("The roll kept changing while it was read.");
     }
@@ -97,11 +111,9 @@ public sealed class TableRollStore : IRollStore
     public async Task<PupilState?> GetStateAsync(string schoolId, string pupilId, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Pupil(pupilId), select: ["Status", PupilEntities.OptedOut], cancellationToken: ct)
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Pupil(pupilId), select: PupilEntities.StateProperties, cancellationToken: ct)
             .ConfigureAwait(false);
-        return e.HasValue
-            ? new PupilState(pupilId, Enum.Parse<PupilStatus>(e.Value!.GetString("Status")), e.Value!.GetBoolean(PupilEntities.OptedOut) ?? false)
-            : null;
+        return e.HasValue ? PupilEntities.StateFromEntity(e.Value!) : null;
     }
 
     public async Task<Pupil?> FindByUpnAsync(string schoolId, string upn, CancellationToken ct)
