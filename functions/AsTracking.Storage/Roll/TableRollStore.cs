@@ -173,10 +173,20 @@ public sealed class TableRollStore : IRollStore
             ]);
             CryptographicZero(dataKey);
         }
-        foreach (var pupil in changes.Updated.Concat(changes.Left))
+        var changed = changes.Updated.Concat(changes.Left).ToList();
+        // The changed pupils' wrapped keys in one range read, not one round trip per pupil.
+        var keys = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        if (changed.Count > 0)
         {
-            var key = await table.GetEntityAsync<TableEntity>(schoolId, RowKeys.PupilKey(pupil.PupilId), cancellationToken: ct).ConfigureAwait(false);
-            var dataKey = await _crypto.OpenKeyAsync(schoolId, pupil.PupilId, key.Value, ct).ConfigureAwait(false);
+            await foreach (var e in table.QueryPrefixAsync(schoolId, RowKeys.PupilKeyPrefix, ct: ct).ConfigureAwait(false))
+            {
+                keys[e.RowKey[RowKeys.PupilKeyPrefix.Length..]] = e;
+            }
+        }
+        foreach (var pupil in changed)
+        {
+            var key = keys.GetValueOrDefault(pupil.PupilId) ?? throw new InvalidOperationException("A pupil on the roll has no data key.");
+            var dataKey = await _crypto.OpenKeyAsync(schoolId, pupil.PupilId, key, ct).ConfigureAwait(false);
             var upnKey = await _crypto.UpnKeyAsync(schoolId, pupil.Identity.Upn, ct).ConfigureAwait(false);
             journal.Groups.Add([JournalEntity.From(RowKeys.Pupil(pupil.PupilId), PupilEntities.RollProperties(pupil, dataKey, upnKey, _crypto), replace: false)]);
             CryptographicZero(dataKey);
