@@ -101,8 +101,12 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct)
     {
         await _created.Value.ConfigureAwait(false);
-        var content = await _container.GetBlobClient(BlobName(record)).DownloadContentAsync(ct).ConfigureAwait(false);
-        var key = await RawKeyAsync(record, ct).ConfigureAwait(false);
+        // The blob and its key (in the submission record) are independent reads: send them together.
+        var download = _container.GetBlobClient(BlobName(record)).DownloadContentAsync(ct);
+        var keyRead = RawKeyAsync(record, ct);
+        await Task.WhenAll(download, keyRead).ConfigureAwait(false);
+        var content = await download.ConfigureAwait(false);
+        var key = await keyRead.ConfigureAwait(false);
         try
         {
             var json = FieldCipher.Open(content.Value.Content.ToString(), key, AssociatedData(record));
