@@ -28,20 +28,27 @@ public sealed class AsTrackingOptions
     /// <summary>Reads the Functions-standard keys: AzureWebJobsStorage or AzureWebJobsStorage__*ServiceUri.</summary>
     public static AsTrackingOptions FromConfiguration(IConfiguration configuration, bool isDevelopment)
     {
+        var options = new AsTrackingOptions();
+        Read(configuration, isDevelopment, options);
+        return options;
+    }
+
+    /// <summary>Fills <paramref name="target"/>; also the options pipeline's Configure step, so both read alike.</summary>
+    public static void Read(IConfiguration configuration, bool isDevelopment, AsTrackingOptions target)
+    {
         var storage = configuration.GetSection("AzureWebJobsStorage");
-        return new AsTrackingOptions
-        {
-            StorageConnectionString = storage.Value,
-            BlobServiceUri = Uri(storage["blobServiceUri"]),
-            QueueServiceUri = Uri(storage["queueServiceUri"]),
-            TableServiceUri = Uri(storage["tableServiceUri"]),
-            ManagedIdentityClientId = storage["clientId"],
-            KeyVaultUri = Uri(configuration["KeyVault:Uri"]),
-            DevKeyRingFile = configuration["KeyVault:DevKeyRingFile"],
-            TrainingValidityMonths = int.TryParse(configuration["AsTracking:TrainingValidityMonths"], out var months) ? months : Core.Access.TrainingPolicy.DefaultValidityMonths,
-            IsDevelopment = isDevelopment,
-            ScoringModelBlob = configuration["Scoring:ModelBlob"],
-        };
+        target.StorageConnectionString = storage.Value;
+        target.BlobServiceUri = Uri(storage["blobServiceUri"]);
+        target.QueueServiceUri = Uri(storage["queueServiceUri"]);
+        target.TableServiceUri = Uri(storage["tableServiceUri"]);
+        target.ManagedIdentityClientId = storage["clientId"];
+        target.KeyVaultUri = Uri(configuration["KeyVault:Uri"]);
+        target.DevKeyRingFile = configuration["KeyVault:DevKeyRingFile"];
+        target.TrainingValidityMonths = int.TryParse(configuration["AsTracking:TrainingValidityMonths"], out var months)
+            ? months
+            : Core.Access.TrainingPolicy.DefaultValidityMonths;
+        target.IsDevelopment = isDevelopment;
+        target.ScoringModelBlob = configuration["Scoring:ModelBlob"];
     }
 
     private static Uri? Uri(string? value) => System.Uri.TryCreate(value, UriKind.Absolute, out var u) ? u : null;

@@ -38,7 +38,7 @@ public static class ServiceRegistration
         var settings = AsTrackingOptions.FromConfiguration(configuration, environment.IsDevelopment());
         services.AddSingleton<IValidateOptions<AsTrackingOptions>, AsTrackingOptionsValidator>();
         services.AddOptions<AsTrackingOptions>()
-            .Configure(o => Copy(settings, o))
+            .Configure(o => AsTrackingOptions.Read(configuration, environment.IsDevelopment(), o))
             .ValidateOnStart();
         services.AddOptions<AzureAdSettings>()
             .Bind(configuration.GetSection("AzureAd"))
@@ -155,20 +155,6 @@ public static class ServiceRegistration
         services.AddSingleton<AlertService>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<RescoreService>();
-    }
-
-    private static void Copy(AsTrackingOptions from, AsTrackingOptions to)
-    {
-        to.StorageConnectionString = from.StorageConnectionString;
-        to.BlobServiceUri = from.BlobServiceUri;
-        to.QueueServiceUri = from.QueueServiceUri;
-        to.TableServiceUri = from.TableServiceUri;
-        to.ManagedIdentityClientId = from.ManagedIdentityClientId;
-        to.KeyVaultUri = from.KeyVaultUri;
-        to.DevKeyRingFile = from.DevKeyRingFile;
-        to.TrainingValidityMonths = from.TrainingValidityMonths;
-        to.IsDevelopment = from.IsDevelopment;
-        to.ScoringModelBlob = from.ScoringModelBlob;
     }
 }
 
