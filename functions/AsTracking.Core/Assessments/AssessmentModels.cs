@@ -17,16 +17,19 @@ public sealed record AssessmentSession(
     int CodeCount);
 
 /// <summary>The stored side of one code: found by keyed hash, pointing at one pupil and round. Immutable; use is
-/// recorded by a claim in the school's partition.</summary>
+/// recorded by a claim in the school's partition. <paramref name="PupilVersion"/> is the pupil's version when the
+/// code was issued (null for codes issued before versions were kept).</summary>
 public sealed record AssessmentCode(
     string CodeKey,
     string SchoolId,
     string SessionId,
     string PupilId,
     AcademicRound Round,
-    DateTimeOffset ClosesAt);
+    DateTimeOffset ClosesAt,
+    string? PupilVersion = null);
 
-public sealed record IssuedCode(string PupilId, string Code, string CodeKey);
+/// <summary>A code as issued: shown once, stored only as its keyed hash, with the pupil's version at issue.</summary>
+public sealed record IssuedCode(string PupilId, string Code, string CodeKey, string? PupilVersion = null);
 
 public enum SubmissionStatus { Received, Scored, Failed }
 

@@ -19,10 +19,12 @@ public interface ISubmissionStore
 {
     /// <summary>
     /// Claims the code for this submission in one transaction in the school's partition: the claim (keyed by the
-    /// code's hash), the submission record and the pupil-round marker. A used code or an assessed pupil-round
-    /// refuses the claim and reports what holds it.
+    /// code's hash), the submission record, the pupil-round marker, and a check that the pupil is still at
+    /// <paramref name="pupilVersion"/> (see <see cref="Pupils.PupilState.Version"/>). A used code or an assessed
+    /// pupil-round refuses the claim and reports what holds it; a pupil changed (or gone) since that version
+    /// refuses it with <see cref="ClaimOutcome.PupilChanged"/>, and nothing is written.
     /// </summary>
-    Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, CancellationToken ct);
+    Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, string pupilVersion, CancellationToken ct);
 
     /// <summary>Stores the raw submission, create-only; an existing blob with the same id is left as it is.</summary>
     Task SaveRawAsync(SubmissionRecord record, RawSubmission raw, CancellationToken ct);
@@ -37,7 +39,7 @@ public interface ISubmissionStore
     IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, CancellationToken ct);
 }
 
-public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAssessed }
+public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAssessed, PupilChanged }
 
 /// <summary>The claim's outcome; for a used code, the submission that holds it.</summary>
 public sealed record ClaimResult(ClaimOutcome Outcome, SubmissionRecord? Holder);

@@ -21,5 +21,13 @@ public sealed record Pupil(
     public bool IsOnRoll => Status == PupilStatus.OnRoll;
 }
 
-/// <summary>A pupil's place on the roll and consent, read without opening any identifier (intake, scoring, sessions).</summary>
-public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut, int YearGroup, string? TutorGroup);
+/// <summary>
+/// A pupil's place on the roll and consent, read without opening any identifier (intake, scoring, sessions).
+/// <paramref name="Version"/> is the store's opaque concurrency token for the pupil: it changes with every write to
+/// the pupil, so a code that remembers it can later prove, inside its claim, that nothing changed since issue.
+/// </summary>
+public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut, int YearGroup, string? TutorGroup, string? Version = null)
+{
+    /// <summary>Eligible to sit an assessment: on the roll and not opted out (R6, R9).</summary>
+    public bool IsEligible => Status == PupilStatus.OnRoll && !OptedOut;
+}

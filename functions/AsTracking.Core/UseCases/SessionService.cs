@@ -55,7 +55,7 @@ public sealed class SessionService(ISessionStore sessions, IRollStore roll, IPse
             }
             var code = AssessmentCodes.New();
             var key = await keys.GlobalKeyAsync("code", AssessmentCodes.Normalise(code)!, ct).ConfigureAwait(false);
-            codes.Add(new IssuedCode(pupil.PupilId, code, key));
+            codes.Add(new IssuedCode(pupil.PupilId, code, key, pupil.Version));
         }
 
         var session = new AssessmentSession(grant.SchoolId, sessionId, round.Value, now, closesAt!.Value, caller.Actor, codes.Count);

@@ -9,9 +9,10 @@ namespace AsTracking.Core.UseCases;
 public sealed record SubmissionAccepted(string SubmissionId);
 
 /// <summary>
-/// Anonymous, code-based intake (R8). The success path is a fixed handful of storage round trips: the code's
-/// keyed hash, the pupil's state, one claim transaction, the raw blob and the scoring message. Unknown, expired and
-/// closed codes all answer the same 403, and failures count against the client's address.
+/// Anonymous, code-based intake (R8). The success path is four storage round trips: the code's keyed hash, one
+/// claim transaction (which also proves the pupil unchanged since the code was issued), the raw blob and the
+/// scoring message. Unknown, expired and closed codes all answer the same 403, and failures count against the
+/// client's address.
 /// </summary>
 public sealed class SubmissionService(
     ISessionStore sessions,
@@ -23,6 +24,8 @@ public sealed class SubmissionService(
     IPseudonymizer keys,
     TimeProvider clock)
 {
+    private const int MaxClaimAttempts = 3;
+
     public async Task<SubmissionAccepted> SubmitAsync(ReadOnlyMemory<byte> body, string clientAddress, CancellationToken ct)
     {
         var input = SubmissionParser.Parse(body.Span);
@@ -42,13 +45,8 @@ public sealed class SubmissionService(
         var school = await schools.GetAsync(code.SchoolId, ct).ConfigureAwait(false);
         if (school is null) throw CodeInvalid();
         if (school.Status == SchoolStatus.Suspended) throw new ForbiddenException(ErrorCodes.SchoolSuspended, "The school is suspended and cannot take submissions (R1).");
-        var pupil = await roll.GetStateAsync(code.SchoolId, code.PupilId, ct).ConfigureAwait(false) ?? throw CodeInvalid();
-        // R9: an opt-out recorded after the code was issued wins.
-        if (pupil.OptedOut) throw new ConflictException(ErrorCodes.PupilOptedOut, "The pupil has opted out; nothing was stored (R9).");
-        if (pupil.Status != PupilStatus.OnRoll) throw new UnprocessableException(ErrorCodes.PupilNotOnRoll, "The pupil is not on the school's roll (R6).");
-
         var record = new SubmissionRecord(code.SchoolId, Ids.NewOpaqueId(IdKinds.Submission), code.PupilId, code.SessionId, code.Round, now, SubmissionStatus.Received);
-        var claim = await submissions.ClaimAsync(record, code.CodeKey, input.PayloadHash(), ct).ConfigureAwait(false);
+        var claim = await ClaimAsync(record, code, input.PayloadHash(), ct).ConfigureAwait(false);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:
@@ -67,6 +65,35 @@ public sealed class SubmissionService(
         await submissions.SaveRawAsync(record, raw, ct).ConfigureAwait(false);
         await queue.SendScoringAsync(new ScoringMessage(record.SchoolId, record.SubmissionId), ct).ConfigureAwait(false);
         return new SubmissionAccepted(record.SubmissionId);
+    }
+
+    /// <summary>
+    /// Claims the code on the pupil's version at issue, so the usual path never reads the pupil. Only a refused
+    /// claim reads the pupil's state: an opt-out or a roll change since issue wins over everything else (R6, R9),
+    /// and a pupil changed in some other way (a new tutor group, say) is claimed again at its current version.
+    /// </summary>
+    private async Task<ClaimResult> ClaimAsync(SubmissionRecord record, AssessmentCode code, string payloadHash, CancellationToken ct)
+    {
+        // Codes issued before versions were kept start from the pupil's current state.
+        var version = code.PupilVersion ?? (await EligibleStateAsync(code, ct).ConfigureAwait(false)).Version ?? string.Empty;
+        for (int attempt = 0; ; attempt++)
+        {
+            var claim = await submissions.ClaimAsync(record, code.CodeKey, payloadHash, version, ct).ConfigureAwait(false);
+            if (claim.Outcome == ClaimOutcome.Claimed) return claim;
+            var pupil = await EligibleStateAsync(code, ct).ConfigureAwait(false);
+            if (claim.Outcome != ClaimOutcome.PupilChanged) return claim;
+            if (attempt == MaxClaimAttempts - 1) throw new ConflictException(detail: "The pupil's record kept changing; try again.");
+            version = pupil.Version ?? string.Empty;
+        }
+    }
+
+    private async Task<PupilState> EligibleStateAsync(AssessmentCode code, CancellationToken ct)
+    {
+        var pupil = await roll.GetStateAsync(code.SchoolId, code.PupilId, ct).ConfigureAwait(false) ?? throw CodeInvalid();
+        // R9: an opt-out recorded after the code was issued wins.
+        if (pupil.OptedOut) throw new ConflictException(ErrorCodes.PupilOptedOut, "The pupil has opted out; the submission is not accepted (R9).");
+        if (pupil.Status != PupilStatus.OnRoll) throw new UnprocessableException(ErrorCodes.PupilNotOnRoll, "The pupil is not on the school's roll (R6).");
+        return pupil;
     }
 
     private static ForbiddenException CodeInvalid() =>

@@ -23,6 +23,7 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
                 ["PupilId"] = code.PupilId,
                 ["Round"] = session.Round.Key,
                 ["ClosesAt"] = session.ClosesAt,
+                ["PupilVersion"] = code.PupilVersion ?? string.Empty,
             }, token).ConfigureAwait(false)).ConfigureAwait(false);
 
         var schools = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
@@ -43,7 +44,8 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
         if (!e.HasValue) return null;
         var v = e.Value!;
         return new AssessmentCode(codeKey, v.GetString("SchoolId"), v.GetString("SessionId"), v.GetString("PupilId"),
-            AcademicRound.FromKey(v.GetString("Round")), v.GetDateTimeOffset("ClosesAt") ?? DateTimeOffset.MinValue);
+            AcademicRound.FromKey(v.GetString("Round")), v.GetDateTimeOffset("ClosesAt") ?? DateTimeOffset.MinValue,
+            string.IsNullOrEmpty(v.GetString("PupilVersion")) ? null : v.GetString("PupilVersion"));
     }
 
     public async Task<IReadOnlySet<string>> AssessedPupilsAsync(string schoolId, AcademicRound round, CancellationToken ct)

@@ -24,6 +24,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
     private const string RawKekVersion = "RawKekVersion";
     private const string RawKey = "RawKey";
     private const int MaxHeldKeys = 1_000;
+    private const int PupilCheck = 3; // the index of the pupil check in the claim transaction
 
     private readonly DataKeyWrapper _keys;
     private readonly Lazy<Task> _created;
@@ -39,7 +40,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
         _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
     }
 
-    public async Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, CancellationToken ct)
+    public async Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, string pupilVersion, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var claim = new TableEntity(record.SchoolId, RowKeys.Claim(codeKey)) { ["SubmissionId"] = record.SubmissionId, ["PayloadHash"] = payloadHash };
@@ -52,17 +53,23 @@ public sealed class TableSubmissionStore : ISubmissionStore
         {
             await table.SubmitTransactionAsync(
             [
+                // The claim comes first: on a retry the transaction reports the used code before anything else.
                 new TableTransactionAction(TableTransactionActionType.Add, claim),
                 new TableTransactionAction(TableTransactionActionType.Add, entity),
                 new TableTransactionAction(TableTransactionActionType.Add, marker),
+                // A merge of no properties under If-Match: it only proves the pupil is unchanged since the code was
+                // issued (no opt-out, no roll change), so intake need not read the pupil (R6, R9).
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                    new TableEntity(record.SchoolId, RowKeys.Pupil(record.PupilId)), new ETag(pupilVersion)),
             ], ct).ConfigureAwait(false);
             if (_justClaimed.Count >= MaxHeldKeys) _justClaimed.Clear();
             _justClaimed[record.SubmissionId] = rawKey;
             return new ClaimResult(ClaimOutcome.Claimed, record);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(rawKey);
+            if (ex.FailedTransactionActionIndex == PupilCheck) return new ClaimResult(ClaimOutcome.PupilChanged, null);
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, RowKeys.Claim(codeKey), cancellationToken: ct).ConfigureAwait(false);
             if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
             var holder = await GetRecordAsync(record.SchoolId, existing.Value!.GetString("SubmissionId"), ct).ConfigureAwait(false);

@@ -31,7 +31,8 @@ internal static class PupilEntities
         Enum.Parse<PupilStatus>(e.GetString("Status")),
         e.GetBoolean(OptedOut) ?? false,
         e.GetInt32("YearGroup") ?? 0,
-        Optional(e.GetString("TutorGroup")));
+        Optional(e.GetString("TutorGroup")),
+        e.ETag.ToString());
 
     /// <summary>The roll-owned properties of a pupil; consent flags are never part of a roll write.</summary>
     public static Dictionary<string, object> RollProperties(Pupil p, byte[] dataKey, string upnKey, PupilCrypto crypto)

@@ -51,6 +51,15 @@ public sealed class AzuriteStorage(string connectionString)
         await Table(StorageNames.CodesTable).UpdateEntityAsync(code, code.ETag, TableUpdateMode.Merge);
     }
 
+    /// <summary>Makes the pupil's code look like one issued before codes kept the pupil's version.</summary>
+    public async Task ClearCodePupilVersionAsync(string schoolId, string pupilId)
+    {
+        var code = Assert.Single(await CodesAsync(schoolId), c => c.GetString("PupilId") == pupilId);
+        Assert.False(string.IsNullOrEmpty(code.GetString("PupilVersion")));
+        code["PupilVersion"] = string.Empty;
+        await Table(StorageNames.CodesTable).UpdateEntityAsync(code, code.ETag, TableUpdateMode.Merge);
+    }
+
     /// <summary>Raw submission blob names under the school's prefix.</summary>
     public async Task<List<string>> SubmissionBlobsAsync(string schoolId)
     {
