@@ -18,8 +18,8 @@ public interface ISessionStore
 public interface ISubmissionStore
 {
     /// <summary>
-    /// Claims the code for this submission in one transaction in the school's partition: the claim (keyed by the
-    /// code's hash), the submission record, the pupil-round marker, and a check that the pupil is still at
+    /// Claims the code for this submission in one transaction in the school's partition: the pupil-round marker
+    /// (holding the code's hash and the payload's), the submission record, and a check that the pupil is still at
     /// <paramref name="pupilVersion"/> (see <see cref="Pupils.PupilState.Version"/>). A used code or an assessed
     /// pupil-round refuses the claim and reports what holds it; a pupil changed (or gone) since that version
     /// refuses it with <see cref="ClaimOutcome.PupilChanged"/>, and nothing is written.

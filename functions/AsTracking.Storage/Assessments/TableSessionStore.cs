@@ -7,7 +7,9 @@ namespace AsTracking.Storage.Assessments;
 
 /// <summary>
 /// Codes live in their own table under PartitionKey = keyed hash of the code, because the anonymous intake knows
-/// only the code; the session itself sits in the school's partition. The code is never stored (R7).
+/// only the code; the session itself sits in the school's partition. The code is never stored (R7). The RowKey
+/// repeats the hash rather than a constant: Azurite looks a point read up by RowKey first, so a constant RowKey
+/// made every code read a scan of every code issued.
 /// </summary>
 public sealed class TableSessionStore(TableProvider tables) : ISessionStore
 {
@@ -16,7 +18,7 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
         var codesTable = await tables.GetAsync(StorageNames.CodesTable, ct).ConfigureAwait(false);
         // Each code is its own partition; writes run a few at a time rather than one by one.
         await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (code, token) =>
-            await codesTable.AddEntityAsync(new TableEntity(code.CodeKey, "code")
+            await codesTable.AddEntityAsync(new TableEntity(code.CodeKey, code.CodeKey)
             {
                 ["SchoolId"] = session.SchoolId,
                 ["SessionId"] = session.SessionId,
@@ -40,7 +42,7 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
     public async Task<AssessmentCode?> FindCodeAsync(string codeKey, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.CodesTable, ct).ConfigureAwait(false);
-        var e = await table.GetEntityIfExistsAsync<TableEntity>(codeKey, "code", cancellationToken: ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(codeKey, codeKey, cancellationToken: ct).ConfigureAwait(false);
         if (!e.HasValue) return null;
         var v = e.Value!;
         return new AssessmentCode(codeKey, v.GetString("SchoolId"), v.GetString("SessionId"), v.GetString("PupilId"),

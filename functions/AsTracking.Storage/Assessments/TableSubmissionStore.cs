@@ -11,9 +11,10 @@ using Azure.Storage.Blobs.Models;
 namespace AsTracking.Storage.Assessments;
 
 /// <summary>
-/// Claims, submission records and raw submissions (R8). The claim, the record and the pupil-round marker are one
-/// transaction in the school's partition, so a code is used at most once and a pupil is assessed at most once a
-/// round. The raw blob is create-only and sealed under a key of its own, wrapped by the key-encryption key and
+/// Claims, submission records and raw submissions (R8). The pupil-round marker (which is also the code's claim),
+/// the record and a check that the pupil is unchanged since the code was issued are one transaction in the
+/// school's partition, so a code is used at most once, a pupil is assessed at most once a round, and an opt-out
+/// or roll change since issue refuses the claim with nothing written. The raw blob is create-only and sealed under a key of its own, wrapped by the key-encryption key and
 /// kept only in the submission record: deleting the record crypto-shreds the blob with all its versions (R17, R19),
 /// and intake never has to read the pupil's key.
 /// </summary>
@@ -24,7 +25,9 @@ public sealed class TableSubmissionStore : ISubmissionStore
     private const string RawKekVersion = "RawKekVersion";
     private const string RawKey = "RawKey";
     private const int MaxHeldKeys = 1_000;
-    private const int PupilCheck = 3; // the index of the pupil check in the claim transaction
+    private const int PupilCheck = 2; // the index of the pupil check in the claim transaction
+    private const string CodeKey = "CodeKey";
+    private const string PayloadHash = "PayloadHash";
 
     private readonly DataKeyWrapper _keys;
     private readonly Lazy<Task> _created;
@@ -43,8 +46,14 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, string pupilVersion, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var claim = new TableEntity(record.SchoolId, RowKeys.Claim(codeKey)) { ["SubmissionId"] = record.SubmissionId, ["PayloadHash"] = payloadHash };
-        var marker = new TableEntity(record.SchoolId, RowKeys.Assessed(record.Round.Key, record.PupilId)) { ["SubmissionId"] = record.SubmissionId };
+        var markerKey = RowKeys.Assessed(record.Round.Key, record.PupilId);
+        // A code belongs to one pupil and round, so the pupil-round marker is the code's claim as well.
+        var marker = new TableEntity(record.SchoolId, markerKey)
+        {
+            ["SubmissionId"] = record.SubmissionId,
+            [CodeKey] = codeKey,
+            [PayloadHash] = payloadHash,
+        };
         var (rawKey, wrapped) = await _keys.GenerateAsync(record.SchoolId, record.SubmissionId, ct).ConfigureAwait(false);
         var entity = ToEntity(record);
         entity[RawKekVersion] = wrapped.KekVersion;
@@ -53,10 +62,9 @@ public sealed class TableSubmissionStore : ISubmissionStore
         {
             await table.SubmitTransactionAsync(
             [
-                // The claim comes first: on a retry the transaction reports the used code before anything else.
-                new TableTransactionAction(TableTransactionActionType.Add, claim),
-                new TableTransactionAction(TableTransactionActionType.Add, entity),
+                // The marker comes first: on a retry the transaction reports the used code before anything else.
                 new TableTransactionAction(TableTransactionActionType.Add, marker),
+                new TableTransactionAction(TableTransactionActionType.Add, entity),
                 // A merge of no properties under If-Match: it only proves the pupil is unchanged since the code was
                 // issued (no opt-out, no roll change), so intake need not read the pupil (R6, R9).
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge,
@@ -70,10 +78,12 @@ public sealed class TableSubmissionStore : ISubmissionStore
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(rawKey);
             if (ex.FailedTransactionActionIndex == PupilCheck) return new ClaimResult(ClaimOutcome.PupilChanged, null);
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, RowKeys.Claim(codeKey), cancellationToken: ct).ConfigureAwait(false);
-            if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
-            var holder = await GetRecordAsync(record.SchoolId, existing.Value!.GetString("SubmissionId"), ct).ConfigureAwait(false);
-            return existing.Value!.GetString("PayloadHash") == payloadHash
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, markerKey, cancellationToken: ct).ConfigureAwait(false);
+            if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilChanged, null); // gone meanwhile: check again
+            var held = existing.Value!;
+            if (held.GetString(CodeKey) != codeKey) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
+            var holder = await GetRecordAsync(record.SchoolId, held.GetString("SubmissionId"), ct).ConfigureAwait(false);
+            return held.GetString(PayloadHash) == payloadHash
                 ? new ClaimResult(ClaimOutcome.SamePayload, holder)
                 : new ClaimResult(ClaimOutcome.OtherPayload, holder);
         }

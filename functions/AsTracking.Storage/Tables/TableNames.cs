@@ -33,7 +33,6 @@ public static class RowKeys
     public static string Consent(string pupilId, int sequence) => $"consent|{pupilId}|{sequence:D6}";
 
     public static string Session(string sessionId) => $"session|{sessionId}";
-    public static string Claim(string codeKey) => $"claim|{codeKey}";
     public static string Submission(string submissionId) => $"submission|{submissionId}";
     public static string Assessed(string roundKey, string pupilId) => $"assessed|{roundKey}|{pupilId}";
     public static string AssessedPrefix(string roundKey) => $"assessed|{roundKey}|";

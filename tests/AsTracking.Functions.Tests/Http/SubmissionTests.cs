@@ -226,12 +226,28 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             if (race.Submit.Status == 409) Assert.Equal("pupil-opted-out", race.Submit.Code);
             if (race.Submit.Status == 202) records.Add(race.PupilId);
         }
-        // A refused submission left no claim, record, marker or blob; an accepted one left exactly one of each.
+        // A refused submission left no record, marker (the code's claim) or blob; an accepted one left exactly one of each.
         var stored = await s.Storage.RowsAsync(s.SchoolId, "submission|");
         Assert.Equal(records.Order(), stored.Select(r => r.GetString("PupilId")).Order());
-        Assert.Equal(records.Count, (await s.Storage.RowsAsync(s.SchoolId, "claim|")).Count);
         Assert.Equal(records.Count, (await s.Storage.RowsAsync(s.SchoolId, "assessed|")).Count);
         Assert.Equal(records.Count, (await s.Storage.SubmissionBlobsAsync(s.SchoolId)).Count);
+    }
+
+    [Fact]
+    public async Task Second_code_for_a_pupil_already_assessed_in_the_round_is_409_code_used_and_stores_nothing_R7_R8()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var (staff, pupilId, first) = await OneCodeAsync(s);
+        // A second session in the same round, opened before the first code was used, gives the pupil another code.
+        var second = (await s.IssueCodesAsync(staff, pupilId))[pupilId];
+        var accepted = await s.SubmitAsync(Scenario.Submission(first));
+        Assert.Equal(202, accepted.Status);
+
+        AssertProblem(await s.SubmitAsync(Scenario.Submission(second)), 409, "code-used");
+        var marker = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "assessed|"));
+        Assert.Equal(accepted.Json.GetProperty("submissionId").GetString(), marker.GetString("SubmissionId"));
+        Assert.Single(await s.Storage.SubmissionBlobsAsync(s.SchoolId));
+        Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
     }
 
     [Fact]
@@ -380,8 +396,8 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             var calls = recorder.Calls;
             output.WriteLine($"warm submission: {calls.Count} calls\n  " + string.Join("\n  ", calls));
             Assert.True(calls.Count == 4, "storage calls:\n" + string.Join("\n", calls));
-            Assert.Matches(@"^GET /devstoreaccount1/Codes\(PartitionKey='[0-9a-f]{32}',RowKey='code'\)$", calls[0]); // the code's keyed hash
-            // Claim, record (with the raw key), marker, and the pupil-unchanged-since-issue check: the pupil is not read.
+            Assert.Matches(@"^GET /devstoreaccount1/Codes\(PartitionKey='([0-9a-f]{32})',RowKey='\1'\)$", calls[0]); // the code's keyed hash
+            // Marker (the code's claim), record (with the raw key), and the pupil-unchanged-since-issue check: the pupil is not read.
             Assert.Matches(@"^POST /devstoreaccount1/\$batch$", calls[1]);
             Assert.Matches(new Regex($"^PUT /devstoreaccount1/submissions/{s.SchoolId}/[^/]+\\.json$"), calls[2]); // raw blob, create-only
             Assert.Matches(@"^POST /devstoreaccount1/assessment-scoring/messages$", calls[3]);                   // scoring message
