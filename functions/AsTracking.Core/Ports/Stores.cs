@@ -69,6 +69,12 @@ public interface IAuditTrail
     /// <summary>Appends several entries in order, in as few chained writes as the store allows.</summary>
     Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct);
 
+    /// <summary>
+    /// Appends one school's records in one chained write, once per <paramref name="onceKey"/>: a repeat (a redelivered
+    /// message, a retry after a crash) appends nothing and returns false. Keys hold opaque ids only, never identifiers.
+    /// </summary>
+    Task<bool> AppendOnceAsync(string onceKey, IReadOnlyList<AuditRecord> records, CancellationToken ct);
+
     Task<IReadOnlyList<AuditEntry>> ReadAsync(string schoolId, string? pupilId, DateTimeOffset? fromTime, DateTimeOffset? toTime, CancellationToken ct);
 
     Task<AuditVerification> VerifyAsync(string schoolId, CancellationToken ct);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using AsTracking.Core.Audit;
 using AsTracking.Core.Ports;
@@ -15,6 +16,12 @@ namespace AsTracking.Storage.Audit;
 /// <item>A head entity (RowKey <c>head</c>) holds the last sequence and hash. Every append adds its entries and
 /// replaces the head (with the ETag it read) in one transaction, so two concurrent appenders can never both
 /// extend the same head: the loser gets 409/412, re-reads the head and retries. The chain never forks.</item>
+/// <item>Appends to one school from this instance take turns (group commit): whoever holds the turn writes every
+/// append waiting for it, up to one transaction, and keeps the head it wrote (with its new ETag), so appenders in
+/// one instance neither race each other nor re-read the head. A head moved by another instance fails the ETag
+/// check, and only then is the head read again.</item>
+/// <item>An append with a once-key also adds the row <c>once|{key}</c> in its transaction, so a repeat of it (a
+/// redelivered message, a retried request whose first try committed) fails on that row and adds nothing.</item>
 /// <item>Pupils appear only as a keyed pseudonym, and only as a property, never in a key (R19).</item>
 /// </list>
 /// The table is created lazily, once per instance.
@@ -28,6 +35,7 @@ public sealed class TableAuditTrail : IAuditTrail
     public const int MaxAttempts = 50;
 
     internal const string HeadRowKey = "head";
+    internal const string OncePrefix = "once|";
     internal const string EntryPrefix = "e";
     internal const string FirstEntryRowKey = "e0000000000000000000";
     internal const string LastEntryRowKey = "e9999999999999999999";
@@ -37,6 +45,7 @@ public sealed class TableAuditTrail : IAuditTrail
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _tableReady;
+    private readonly ConcurrentDictionary<string, SchoolChain> _chains = new(StringComparer.Ordinal);
 
     public TableAuditTrail(TableClient table, IPseudonymizer pseudonymizer, TimeProvider clock)
     {
@@ -59,18 +68,7 @@ public sealed class TableAuditTrail : IAuditTrail
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) return;
         await EnsureTableAsync(ct).ConfigureAwait(false);
-
-        // Pseudonyms are computed once, outside the retry loop. Records keep their order within each school.
-        var pending = new List<PendingRecord>(records.Count);
-        foreach (var record in records)
-        {
-            ArgumentNullException.ThrowIfNull(record);
-            ArgumentException.ThrowIfNullOrEmpty(record.SchoolId);
-            var pseudonym = record.PupilId is null
-                ? null
-                : await _pseudonymizer.PupilPseudonymAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false);
-            pending.Add(new PendingRecord(record, pseudonym));
-        }
+        var pending = await PseudonymiseAsync(records, ct).ConfigureAwait(false);
 
         foreach (var school in pending.GroupBy(p => p.Record.SchoolId, StringComparer.Ordinal))
         {
@@ -78,9 +76,32 @@ public sealed class TableAuditTrail : IAuditTrail
             for (int start = 0; start < list.Count; start += MaxEntriesPerTransaction)
             {
                 var chunk = list.GetRange(start, Math.Min(MaxEntriesPerTransaction, list.Count - start));
-                await AppendChunkAsync(school.Key, chunk, ct).ConfigureAwait(false);
+                await AppendInTurnAsync(school.Key, new Append(chunk, null), ct).ConfigureAwait(false);
             }
         }
+    }
+
+    public async Task<bool> AppendOnceAsync(string onceKey, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (!IsValidOnceKey(onceKey))
+        {
+            throw new ArgumentException("A once-key is 1-200 characters: letters, digits, '|', '@', '.', '-' or '_'.", nameof(onceKey));
+        }
+        // The once-row shares the transaction with the entries and the head.
+        if (records.Count is 0 or > MaxEntriesPerTransaction - 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(records), $"A once-append holds 1-{MaxEntriesPerTransaction - 1} records.");
+        }
+        var schoolId = records[0]?.SchoolId;
+        ArgumentException.ThrowIfNullOrEmpty(schoolId);
+        if (records.Any(r => r?.SchoolId != schoolId))
+        {
+            throw new ArgumentException("A once-append holds records of one school.", nameof(records));
+        }
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var pending = await PseudonymiseAsync(records, ct).ConfigureAwait(false);
+        return await AppendInTurnAsync(schoolId, new Append(pending, onceKey), ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string schoolId, string? pupilId, DateTimeOffset? fromTime,
@@ -145,48 +166,140 @@ public sealed class TableAuditTrail : IAuditTrail
         return result with { Entries = all.Count };
     }
 
-    private async Task AppendChunkAsync(string schoolId, List<PendingRecord> chunk, CancellationToken ct)
+    // Pseudonyms are computed once, outside any retry. Records keep their order.
+    private async Task<List<PendingRecord>> PseudonymiseAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
-        for (int attempt = 1; ; attempt++)
+        var pending = new List<PendingRecord>(records.Count);
+        foreach (var record in records)
         {
-            var head = await ReadHeadAsync(schoolId, ct).ConfigureAwait(false);
-            var at = TruncateToMilliseconds(_clock.GetUtcNow());
-            var actions = new List<TableTransactionAction>(chunk.Count + 1);
-            long sequence = head.Sequence;
-            string previous = head.Hash;
-            foreach (var (record, pseudonym) in chunk)
-            {
-                sequence++;
-                var hash = AuditChain.ComputeHash(previous, sequence, at, schoolId, record.Actor, record.Action, pseudonym, record.Outcome);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-                    ToEntity(new AuditEntry(sequence, at, schoolId, record.Actor, record.Action, pseudonym, record.Outcome, previous, hash))));
-                previous = hash;
-            }
+            ArgumentNullException.ThrowIfNull(record);
+            ArgumentException.ThrowIfNullOrEmpty(record.SchoolId);
+            var pseudonym = record.PupilId is null
+                ? null
+                : await _pseudonymizer.PupilPseudonymAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false);
+            pending.Add(new PendingRecord(record, pseudonym));
+        }
+        return pending;
+    }
 
-            var newHead = new TableEntity(schoolId, HeadRowKey)
+    /// <summary>
+    /// Queues the append for its school and waits for a turn. Whoever holds the turn writes the appends waiting
+    /// (in order, up to one transaction); an append already written by an earlier turn just returns.
+    /// </summary>
+    private async Task<bool> AppendInTurnAsync(string schoolId, Append append, CancellationToken ct)
+    {
+        var chain = _chains.GetOrAdd(schoolId, static id => new SchoolChain(id));
+        lock (chain.Waiting) chain.Waiting.Add(append);
+        try
+        {
+            while (!append.Done.Task.IsCompleted)
             {
-                ["Sequence"] = sequence,
-                ["Hash"] = previous,
-            };
-            actions.Add(head.ETag is { } etag
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
-                : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+                await chain.Turn.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    if (append.Done.Task.IsCompleted) break;
+                    var batch = chain.TakeBatch();
+                    if (batch.Count > 0) await CommitAsync(chain, batch, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    chain.Turn.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Given up while waiting for a turn: withdrawn, unless a turn holder has already taken it.
+            lock (chain.Waiting) chain.Waiting.Remove(append);
+            throw;
+        }
+        return await append.Done.Task.ConfigureAwait(false);
+    }
 
-            try
+    /// <summary>
+    /// Writes a batch of appends as one chained transaction, on the head this instance last wrote if it has one.
+    /// Completes every append of the batch and never throws: each waiting caller gets its own outcome.
+    /// </summary>
+    private async Task CommitAsync(SchoolChain chain, List<Append> batch, CancellationToken ct)
+    {
+        try
+        {
+            for (int attempt = 1; ; attempt++)
             {
-                await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-                return;
+                var head = chain.Head ?? await ReadHeadAsync(chain.SchoolId, ct).ConfigureAwait(false);
+                chain.Head = null; // unknown until this transaction's outcome is
+                var at = TruncateToMilliseconds(_clock.GetUtcNow());
+                var actions = new List<TableTransactionAction>(MaxEntriesPerTransaction + 1);
+                var onceRows = new Dictionary<int, Append>();
+                long sequence = head.Sequence;
+                string previous = head.Hash;
+                foreach (var append in batch)
+                {
+                    if (append.OnceKey is { } key)
+                    {
+                        onceRows[actions.Count] = append;
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                            new TableEntity(chain.SchoolId, OncePrefix + key) { ["Sequence"] = sequence + 1 }));
+                    }
+                    foreach (var (record, pseudonym) in append.Records)
+                    {
+                        sequence++;
+                        var hash = AuditChain.ComputeHash(previous, sequence, at, chain.SchoolId, record.Actor, record.Action, pseudonym, record.Outcome);
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                            ToEntity(new AuditEntry(sequence, at, chain.SchoolId, record.Actor, record.Action, pseudonym, record.Outcome, previous, hash))));
+                        previous = hash;
+                    }
+                }
+
+                var newHead = new TableEntity(chain.SchoolId, HeadRowKey)
+                {
+                    ["Sequence"] = sequence,
+                    ["Hash"] = previous,
+                };
+                actions.Add(head.ETag is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+
+                try
+                {
+                    var response = await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                    // The head's new ETag lets the next turn write without reading it.
+                    chain.Head = response.Value.Count == actions.Count && response.Value[^1].Headers.ETag is { } written
+                        ? new Head(sequence, previous, written)
+                        : null;
+                    foreach (var append in batch) append.Done.TrySetResult(true);
+                    return;
+                }
+                catch (TableTransactionFailedException ex) when (IsConcurrencyConflict(ex)
+                    && ex.FailedTransactionActionIndex is { } failed && onceRows.TryGetValue(failed, out var repeated))
+                {
+                    // This append's once-row exists: its records are already in the trail. Nothing was written, so
+                    // the head read is still current; the rest of the batch is tried again at once.
+                    repeated.Done.TrySetResult(false);
+                    batch.Remove(repeated);
+                    chain.Head = head.ETag is null ? null : head;
+                    if (batch.Count == 0) return;
+                    attempt--;
+                }
+                catch (RequestFailedException ex) when (IsConcurrencyConflict(ex) && attempt < MaxAttempts)
+                {
+                    // Another instance moved the head (412) or added the same sequence / the first head (409).
+                    // Real time, not the injected clock: the clock only stamps entries.
+                    await Task.Delay(Backoff(attempt), ct).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex) when (IsConcurrencyConflict(ex))
+                {
+                    throw new InvalidOperationException(
+                        $"The audit append did not succeed after {MaxAttempts} attempts because of concurrent appends.", ex);
+                }
             }
-            catch (RequestFailedException ex) when (IsConcurrencyConflict(ex) && attempt < MaxAttempts)
+        }
+        catch (Exception ex)
+        {
+            foreach (var append in batch)
             {
-                // Another appender moved the head (412) or added the same sequence / the first head (409).
-                // Real time, not the injected clock: the clock only stamps entries.
-                await Task.Delay(Backoff(attempt), ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (IsConcurrencyConflict(ex))
-            {
-                throw new InvalidOperationException(
-                    $"The audit append did not succeed after {MaxAttempts} attempts because of concurrent appends.", ex);
+                if (ex is OperationCanceledException oce) append.Done.TrySetCanceled(oce.CancellationToken);
+                else append.Done.TrySetException(ex);
             }
         }
     }
@@ -276,6 +389,10 @@ public sealed class TableAuditTrail : IAuditTrail
 
     private static bool IsConcurrencyConflict(RequestFailedException ex) => ex.Status is 409 or 412;
 
+    // Table keys forbid '/', '\\', '#', '?' and control characters; a narrow alphabet keeps once-rows plain.
+    private static bool IsValidOnceKey(string? key) =>
+        key is { Length: > 0 and <= 200 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '|' or '@' or '.' or '-' or '_');
+
     private static TimeSpan Backoff(int attempt)
     {
         var ceilingMs = Math.Min(2 << Math.Min(attempt, 6), 100);
@@ -283,6 +400,49 @@ public sealed class TableAuditTrail : IAuditTrail
     }
 
     private sealed record PendingRecord(AuditRecord Record, string? Pseudonym);
+
+    /// <summary>One caller's records for one transaction, and the outcome it waits for (false: a repeated once-key).</summary>
+    private sealed class Append(List<PendingRecord> records, string? onceKey)
+    {
+        public List<PendingRecord> Records { get; } = records;
+        public string? OnceKey { get; } = onceKey;
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Operations => Records.Count + (OnceKey is null ? 0 : 1);
+    }
+
+    /// <summary>A school's appends waiting in this instance, the turn to write them, and the head last written.</summary>
+    private sealed class SchoolChain(string schoolId)
+    {
+        public string SchoolId { get; } = schoolId;
+        public SemaphoreSlim Turn { get; } = new(1, 1);
+        public List<Append> Waiting { get; } = [];
+
+        /// <summary>The head as this instance last wrote it; read and written only by the turn holder.</summary>
+        public Head? Head { get; set; }
+
+        /// <summary>The oldest waiting appends that fit one transaction beside the head, at least one.</summary>
+        public List<Append> TakeBatch()
+        {
+            lock (Waiting)
+            {
+                var batch = new List<Append>();
+                var operations = 0;
+                foreach (var append in Waiting)
+                {
+                    if (batch.Count > 0 && (operations + append.Operations > MaxEntriesPerTransaction
+                        // One transaction cannot add the same once-row twice; the repeat waits for the next turn.
+                        || (append.OnceKey is not null && batch.Exists(b => b.OnceKey == append.OnceKey))))
+                    {
+                        break;
+                    }
+                    batch.Add(append);
+                    operations += append.Operations;
+                }
+                Waiting.RemoveRange(0, batch.Count);
+                return batch;
+            }
+        }
+    }
 
     private sealed record Head(long Sequence, string Hash, ETag? ETag);
 }

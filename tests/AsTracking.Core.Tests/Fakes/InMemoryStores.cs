@@ -47,6 +47,13 @@ internal sealed class RecordingAudit : IAuditTrail
         Records.AddRange(records);
         return Task.CompletedTask;
     }
+    public HashSet<string> OnceKeys { get; } = [];
+    public Task<bool> AppendOnceAsync(string onceKey, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        if (!OnceKeys.Add(onceKey)) return Task.FromResult(false);
+        Records.AddRange(records);
+        return Task.FromResult(true);
+    }
     public Task<IReadOnlyList<AuditEntry>> ReadAsync(string schoolId, string? pupilId, DateTimeOffset? fromTime, DateTimeOffset? toTime, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<AuditEntry>>([]);
     public Task<AuditVerification> VerifyAsync(string schoolId, CancellationToken ct) => Task.FromResult(new AuditVerification(0, true, null));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AsTracking.Core.Audit;
 using AsTracking.Storage.Audit;
+using AsTracking.Storage.Tests.Support;
 using AsTracking.Testing;
 using Azure;
 using Azure.Data.Tables;
@@ -19,6 +20,9 @@ public sealed class TableAuditTrailTests(AzuriteFixture azurite, ITestOutputHelp
 
     private TableAuditTrail NewTrail(TableClient table, TimeProvider? clock = null) =>
         new(new TableClient(azurite.ConnectionString, table.Name), _pseudonymizer, clock ?? TimeProvider.System);
+
+    private TableAuditTrail NewTrail(TableClient table, RequestLog log) =>
+        new(new TableClient(azurite.ConnectionString, table.Name, log.AddTo(new TableClientOptions())), _pseudonymizer, TimeProvider.System);
 
     private static string NewSchool() => AzuriteFixture.UniqueName("school");
 
@@ -330,5 +334,134 @@ public sealed class TableAuditTrailTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(4L, (await table.GetEntityAsync<TableEntity>(school, "head")).Value.GetInt64("Sequence"));
 
         Assert.Equal(new AuditVerification(4, true, null), await trail.VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_an_append_with_a_used_once_key_appends_nothing_in_any_instance()
+    {
+        var table = NewTable();
+        var trail = NewTrail(table);
+        var school = NewSchool();
+        AuditRecord[] scored = [Record(school, 0, "pupil-1"), Record(school, 1, "pupil-1")];
+
+        Assert.True(await trail.AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None));
+        await trail.AppendAsync(Record(school, 2), CancellationToken.None);
+        Assert.False(await trail.AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None));
+        // Another instance, which has no head of its own yet, sees the key too.
+        Assert.False(await NewTrail(table).AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None));
+        Assert.True(await trail.AppendOnceAsync("assessment|s2|default-v1@1", scored, CancellationToken.None));
+
+        var entries = await trail.ReadAsync(school, null, null, null, CancellationToken.None);
+        Assert.Equal([1L, 2, 3, 4, 5], entries.Select(e => e.Sequence));
+        Assert.Equal(new AuditVerification(5, true, null), await trail.VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_concurrent_appends_with_one_once_key_append_it_once_across_instances()
+    {
+        const int instances = 4, callsPerInstance = 4, plainPerInstance = 10;
+        var table = NewTable();
+        var school = NewSchool();
+        var trails = Enumerable.Range(0, instances).Select(_ => NewTrail(table)).ToArray();
+        AuditRecord[] scored = [Record(school, 0, "pupil-1"), Record(school, 1, "pupil-1")];
+
+        var once = trails.SelectMany(trail => Enumerable.Range(0, callsPerInstance)
+            .Select(_ => Task.Run(() => trail.AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None)))).ToList();
+        var plain = trails.SelectMany((trail, t) => Enumerable.Range(0, plainPerInstance)
+            .Select(i => Task.Run(() => trail.AppendAsync(Record(school, i, $"pupil-{t}-{i}"), CancellationToken.None)))).ToList();
+        await Task.WhenAll(plain);
+        var outcomes = await Task.WhenAll(once);
+
+        Assert.Single(outcomes, appended => appended);
+        var entries = await trails[0].ReadAsync(school, null, null, null, CancellationToken.None);
+        var pupil1 = await _pseudonymizer.PupilPseudonymAsync(school, "pupil-1", default);
+        Assert.Equal(2, entries.Count(e => e.PupilPseudonym == pupil1));
+        Assert.Equal(new AuditVerification(2 + instances * plainPerInstance, true, null), await trails[0].VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_concurrent_appends_in_one_instance_take_turns_without_conflicts_or_head_reads()
+    {
+        const int appends = 40;
+        var table = NewTable();
+        var log = new RequestLog();
+        var trail = NewTrail(table, log);
+        var school = NewSchool();
+        await trail.AppendAsync(Record(school, 0, "pupil-0"), CancellationToken.None); // creates the table and the head
+        log.Clear();
+
+        await Task.WhenAll(Enumerable.Range(1, appends).Select(i => Task.Run(() => trail.AppendAsync(Record(school, i, $"pupil-{i}"), CancellationToken.None))));
+
+        // The head this instance wrote is reused, so no append reads it or loses a race; waiting appends share
+        // a transaction, so there are at most as many transactions as appends (usually far fewer).
+        Assert.Equal(0, log.Count("GET", "RowKey='head'"));
+        Assert.InRange(log.Count("POST", "$batch"), 1, appends);
+        var entries = await trail.ReadAsync(school, null, null, null, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, appends + 1).Select(i => (long)i), entries.Select(e => e.Sequence));
+        Assert.Equal(appends + 1, entries.Select(e => e.PupilPseudonym).Distinct().Count());
+        Assert.Equal(new AuditVerification(appends + 1, true, null), await trail.VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_a_head_moved_by_another_instance_is_read_again_and_the_chain_stays_whole()
+    {
+        var table = NewTable();
+        var log = new RequestLog();
+        var first = NewTrail(table, log);
+        var second = NewTrail(table);
+        var school = NewSchool();
+        await first.AppendAsync(Record(school, 0), CancellationToken.None);
+        await second.AppendAsync(Record(school, 1), CancellationToken.None);
+        log.Clear();
+
+        // The first instance's head is stale: its write fails the ETag check, it reads the head and writes again.
+        await first.AppendAsync(Record(school, 2), CancellationToken.None);
+
+        Assert.Equal(1, log.Count("GET", "RowKey='head'"));
+        Assert.Equal(2, log.Count("POST", "$batch"));
+        Assert.Equal(new AuditVerification(3, true, null), await first.VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_a_repeated_once_key_written_beside_other_appends_leaves_only_them_appended()
+    {
+        var table = NewTable();
+        var trail = NewTrail(table);
+        var school = NewSchool();
+        AuditRecord[] scored = [Record(school, 0, "pupil-1"), Record(school, 1, "pupil-1")];
+        Assert.True(await trail.AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None));
+
+        // Queued together, so they tend to share transactions with the repeat.
+        var plain = Enumerable.Range(0, 20).Select(i => Task.Run(() => trail.AppendAsync(Record(school, i, $"pupil-{i + 10}"), CancellationToken.None))).ToList();
+        var repeat = Task.Run(() => trail.AppendOnceAsync("assessment|s1|default-v1@1", scored, CancellationToken.None));
+        var fresh = Task.Run(() => trail.AppendOnceAsync("assessment|s2|default-v1@1", scored, CancellationToken.None));
+        var duplicateOfFresh = Task.Run(() => trail.AppendOnceAsync("assessment|s2|default-v1@1", scored, CancellationToken.None));
+        await Task.WhenAll(plain);
+
+        Assert.False(await repeat);
+        Assert.Equal([false, true], new[] { await fresh, await duplicateOfFresh }.Order());
+        Assert.Equal(new AuditVerification(2 + 20 + 2, true, null), await trail.VerifyAsync(school, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("assessment/s1")]
+    [InlineData("assessment#s1")]
+    [InlineData("assessment s1")]
+    public async Task R19_a_once_key_outside_the_plain_alphabet_is_refused(string key)
+    {
+        var trail = NewTrail(NewTable());
+        var school = NewSchool();
+        await Assert.ThrowsAsync<ArgumentException>(() => trail.AppendOnceAsync(key, [Record(school, 0)], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task R18_a_once_append_of_two_schools_or_more_than_one_transaction_is_refused()
+    {
+        var trail = NewTrail(NewTable());
+        var school = NewSchool();
+        await Assert.ThrowsAsync<ArgumentException>(() => trail.AppendOnceAsync("k", [Record(school, 0), Record(NewSchool(), 1)], CancellationToken.None));
+        var tooMany = Enumerable.Range(0, TableAuditTrail.MaxEntriesPerTransaction).Select(i => Record(school, i)).ToList();
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trail.AppendOnceAsync("k", tooMany, CancellationToken.None));
     }
 }
