@@ -11,19 +11,25 @@ namespace AsTracking.Storage.Assessments;
 /// Results and cohort summaries in the school's partition. Adding a result, updating its summaries (ETag-guarded)
 /// and marking the submission scored is one transaction that fails if the result exists, so duplicate and
 /// concurrent deliveries leave exactly one result counted once.
+/// <para>
+/// Summary rows are not read before each write. A scorer leases one of the school's shards that no other scorer in
+/// this instance holds, and takes the rows it will update from <see cref="SummaryRowCache"/>: the round's rows as
+/// this instance last read or wrote them, with their ETags. So scorers in one instance never collide, and a row
+/// changed by another instance fails its ETag check and only that row is read again.
+/// </para>
 /// </summary>
 public sealed class TableResultStore(TableProvider tables) : IResultStore
 {
     private const int MaxAttempts = 30;
 
     /// <summary>
-    /// Each summary is kept in this many shards, chosen by submission, so concurrent scorers of one school rarely
-    /// update the same row; readers add the shards up with one range read.
+    /// Each summary is kept in this many shards, so concurrent scorers of one school update different rows; readers
+    /// add the shards up with one range read. Any shard may take any result: only the sum is read.
     /// </summary>
     public const int SummaryShards = 8;
 
-    // Submission ids end in random base32 characters, so their last character spreads evenly over the shards.
-    private static int Shard(string submissionId) => submissionId[^1] % SummaryShards;
+    private readonly ShardLeases _leases = new(SummaryShards);
+    private readonly SummaryRowCache _cache = new();
 
     public async Task<IReadOnlyList<AssessmentResult>> ForPupilAsync(string schoolId, string pupilId, CancellationToken ct)
     {
@@ -41,28 +47,27 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     public async Task<bool> AddAsync(AssessmentResult result, bool counted, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var rowKey = RowKeys.Result(result.PupilId, result.Round.Key, result.ModelVersion);
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        var add = new TableTransactionAction(TableTransactionActionType.Add,
+            ToEntity(result, RowKeys.Result(result.PupilId, result.Round.Key, result.ModelVersion), counted));
+        var scored = new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.SubmissionId))
         {
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToEntity(result, rowKey, counted)) };
-            if (counted) actions.AddRange(await SummaryActionsAsync(table, result, +1, ct).ConfigureAwait(false));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.SubmissionId))
-            {
-                ["Status"] = SubmissionStatus.Scored.ToString(),
-                ["ModelVersion"] = result.ModelVersion,
-            }, ETag.All));
+            ["Status"] = SubmissionStatus.Scored.ToString(),
+            ["ModelVersion"] = result.ModelVersion,
+        }, ETag.All);
+        if (!counted)
+        {
             try
             {
-                await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                await table.SubmitTransactionAsync([add, scored], ct).ConfigureAwait(false);
                 return true;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
             {
-                if (ex.FailedTransactionActionIndex == 0) return false; // the result exists: a duplicate delivery
-                await Backoff(attempt, ct).ConfigureAwait(false);
+                return false;
             }
         }
-        throw new InvalidOperationException("The cohort summary kept changing; the scoring message will be retried.");
+        // False only when the result row exists: a duplicate delivery.
+        return await CommitWithSummariesAsync(table, result, +1, add, scored, ct).ConfigureAwait(false);
     }
 
     public async Task SetCountedAsync(string schoolId, string pupilId, bool counted, CancellationToken ct)
@@ -81,47 +86,79 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
             for (int attempt = 0; (current.GetBoolean("Counted") ?? true) != counted; attempt++)
             {
                 if (attempt >= MaxAttempts) throw new InvalidOperationException("The cohort summary kept changing; try again.");
-                var result = FromEntity(current);
-                var actions = new List<TableTransactionAction>
-                {
-                    new(TableTransactionActionType.UpdateMerge, new TableEntity(schoolId, current.RowKey) { ["Counted"] = counted }, current.ETag),
-                };
-                actions.AddRange(await SummaryActionsAsync(table, result, counted ? +1 : -1, ct).ConfigureAwait(false));
-                try
-                {
-                    await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-                    break;
-                }
-                catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
-                {
-                    await Backoff(attempt, ct).ConfigureAwait(false);
-                    current = (await table.GetEntityAsync<TableEntity>(schoolId, current.RowKey, cancellationToken: ct).ConfigureAwait(false)).Value;
-                }
+                var flag = new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                    new TableEntity(schoolId, current.RowKey) { ["Counted"] = counted }, current.ETag);
+                if (await CommitWithSummariesAsync(table, FromEntity(current), counted ? +1 : -1, flag, null, ct).ConfigureAwait(false)) break;
+                // The result row changed under us: read it again and decide again.
+                await Backoff(attempt, ct).ConfigureAwait(false);
+                current = (await table.GetEntityAsync<TableEntity>(schoolId, current.RowKey, cancellationToken: ct).ConfigureAwait(false)).Value;
             }
         }
     }
 
-    // The summaries a result counts in, each guarded by the ETag it was read at.
-    private static async Task<List<TableTransactionAction>> SummaryActionsAsync(TableClient table, AssessmentResult result, int sign, CancellationToken ct)
+    /// <summary>
+    /// Commits <paramref name="first"/>, the result's summary rows in a leased shard (each guarded by its ETag), and
+    /// <paramref name="last"/> in one transaction. Summary conflicts are retried; a conflict on
+    /// <paramref name="first"/> returns false with nothing written.
+    /// </summary>
+    private async Task<bool> CommitWithSummariesAsync(TableClient table, AssessmentResult result, int sign,
+        TableTransactionAction first, TableTransactionAction? last, CancellationToken ct)
     {
-        var actions = new List<TableTransactionAction>();
-        var shard = Shard(result.SubmissionId);
-        var scopes = CohortScope.Of(result.YearGroup, result.TutorGroup);
-        // The scopes' shard rows are read together; the transaction then checks each one's ETag.
-        var reads = scopes.Select(scope => RowKeys.Summary(result.Round.Key, result.ModelVersion, scope.Key, shard))
-            .Select(key => (Key: key, Read: table.GetEntityIfExistsAsync<TableEntity>(result.SchoolId, key, cancellationToken: ct))).ToList();
-        foreach (var (summaryKey, read) in reads)
+        var schoolId = result.SchoolId;
+        var round = await _cache.RoundAsync(table, schoolId, result.Round.Key, result.ModelVersion, ct).ConfigureAwait(false);
+        var shard = await _leases.AcquireAsync(schoolId, ct).ConfigureAwait(false);
+        try
         {
-            var existing = await read.ConfigureAwait(false);
-            var summary = existing.HasValue ? Read(existing.Value!) : new CohortSummary();
-            if (sign > 0) summary.Add(result.Scoring);
-            else summary.Remove(result.Scoring);
-            var entity = new TableEntity(result.SchoolId, summaryKey) { ["Data"] = JsonSerializer.Serialize(summary, StorageJson.Options) };
-            actions.Add(existing.HasValue
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.Value!.ETag)
-                : new TableTransactionAction(TableTransactionActionType.Add, entity));
+            var keys = CohortScope.Of(result.YearGroup, result.TutorGroup)
+                .Select(scope => RowKeys.Summary(result.Round.Key, result.ModelVersion, scope.Key, shard)).ToArray();
+            for (int attempt = 0; attempt < MaxAttempts; attempt++)
+            {
+                var rows = await round.GetAsync(table, schoolId, keys, ct).ConfigureAwait(false);
+                var actions = new List<TableTransactionAction>(keys.Length + 2) { first };
+                var written = new string[keys.Length];
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    var summary = rows[i].Data is { } data ? Read(data) : new CohortSummary();
+                    if (sign > 0) summary.Add(result.Scoring);
+                    else summary.Remove(result.Scoring);
+                    written[i] = JsonSerializer.Serialize(summary, StorageJson.Options);
+                    var entity = new TableEntity(schoolId, keys[i]) { ["Data"] = written[i] };
+                    actions.Add(rows[i].ETag is { } etag
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag)
+                        : new TableTransactionAction(TableTransactionActionType.Add, entity));
+                }
+                if (last is not null) actions.Add(last);
+                try
+                {
+                    var response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                    for (int i = 0; i < keys.Length; i++)
+                    {
+                        round.Wrote(keys[i], written[i], response.Value.Count == actions.Count ? response.Value[1 + i].Headers.ETag : null);
+                    }
+                    return true;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+                {
+                    if (ex.FailedTransactionActionIndex == 0) return false;
+                    // Another instance changed a summary row (or created it): read that row again, or all if unsure which.
+                    var index = ex.FailedTransactionActionIndex is { } failed && failed - 1 < keys.Length ? failed - 1 : -1;
+                    if (index >= 0) round.Forget(keys[index]);
+                    else foreach (var key in keys) round.Forget(key);
+                    if (attempt > 0) await Backoff(attempt, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The outcome is unknown (it may have committed): the rows must be read again.
+                    foreach (var key in keys) round.Forget(key);
+                    throw;
+                }
+            }
         }
-        return actions;
+        finally
+        {
+            _leases.Release(schoolId, shard);
+        }
+        throw new InvalidOperationException("The cohort summary kept changing; the scoring message will be retried.");
     }
 
     private static Task Backoff(int attempt, CancellationToken ct) => Task.Delay(Random.Shared.Next(5, 30 + attempt * 10), ct);
@@ -165,8 +202,10 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
         return latest;
     }
 
-    private static CohortSummary Read(TableEntity e) =>
-        JsonSerializer.Deserialize<CohortSummary>(e.GetString("Data"), StorageJson.Options) ?? new CohortSummary();
+    private static CohortSummary Read(TableEntity e) => Read(e.GetString("Data"));
+
+    private static CohortSummary Read(string data) =>
+        JsonSerializer.Deserialize<CohortSummary>(data, StorageJson.Options) ?? new CohortSummary();
 
     private static TableEntity ToEntity(AssessmentResult r, string rowKey, bool counted) => new(r.SchoolId, rowKey)
     {

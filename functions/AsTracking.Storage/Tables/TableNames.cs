@@ -40,6 +40,7 @@ public static class RowKeys
     public static string ResultPrefix(string pupilId) => $"result|{pupilId}|";
     public static string Summary(string roundKey, string modelVersion, string scope, int shard) => $"summary|{roundKey}|{modelVersion}|{scope}|{shard}";
     public static string SummaryScopePrefix(string roundKey, string modelVersion, string scope) => $"summary|{roundKey}|{modelVersion}|{scope}|";
+    public static string SummaryModelPrefix(string roundKey, string modelVersion) => $"summary|{roundKey}|{modelVersion}|";
     public static string SummaryPrefix(string roundKey) => $"summary|{roundKey}|";
     public static string Notification(string id) => $"notify|{id}";
     public const string NotificationPrefix = "notify|";
