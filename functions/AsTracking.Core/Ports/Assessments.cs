@@ -31,12 +31,28 @@ public interface ISubmissionStore
 
     Task<SubmissionRecord?> GetRecordAsync(string schoolId, string submissionId, CancellationToken ct);
 
-    Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct);
+    /// <summary>
+    /// The record and its raw submission for scoring, read together (both are named by the ids alone). Null when
+    /// there is no record.
+    /// </summary>
+    Task<StoredSubmission?> GetWithRawAsync(string schoolId, string submissionId, CancellationToken ct);
 
     Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct);
 
     /// <summary>Every submission record of a school (one partition range).</summary>
     IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, CancellationToken ct);
+}
+
+/// <summary>
+/// A submission record with its raw answers fetched alongside but still sealed: only a delivery that scores opens
+/// them, so a repeat of an already scored submission never depends on the raw blob.
+/// </summary>
+public sealed class StoredSubmission(SubmissionRecord record, Func<CancellationToken, Task<RawSubmission?>> openRaw)
+{
+    public SubmissionRecord Record { get; } = record;
+
+    /// <summary>The raw answers, or null when the raw blob is gone.</summary>
+    public Task<RawSubmission?> OpenRawAsync(CancellationToken ct) => openRaw(ct);
 }
 
 public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAssessed, PupilChanged }

@@ -14,7 +14,8 @@ public interface IScoringModels
 /// <summary>
 /// Scores one submission off the request path (R10-R11). Safe under duplicate delivery and crash-restart: the
 /// result, the cohort summaries and the submission's status change in one transaction that fails if the result
-/// exists, and the alert is keyed by submission so the feed holds it once.
+/// exists; the audit records are appended once per submission and model version, by whichever delivery gets there
+/// first; and the alert is keyed by submission so the feed holds it once.
 /// </summary>
 public sealed class ScoringService(
     ISubmissionStore submissions,
@@ -33,17 +34,22 @@ public sealed class ScoringService(
         {
             throw new InvalidDataException("The scoring message does not name a school and submission.");
         }
-        var record = await submissions.GetRecordAsync(message.SchoolId, message.SubmissionId, ct).ConfigureAwait(false)
-            ?? throw new InvalidDataException("The scoring message names an unknown submission.");
         var model = await models.CurrentAsync(ct).ConfigureAwait(false);
         var modelVersion = $"{model.Id}@{model.Version}";
-        var history = await results.ForPupilAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false);
+        var stored = await submissions.GetWithRawAsync(message.SchoolId, message.SubmissionId, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException("The scoring message names an unknown submission.");
+        var record = stored.Record;
+        // Independent reads, sent together. Only the pupil's groups and consent are needed: nothing identifying is opened.
+        var historyRead = results.ForPupilAsync(record.SchoolId, record.PupilId, ct);
+        var pupilRead = roll.GetStateAsync(record.SchoolId, record.PupilId, ct);
+        await Task.WhenAll(historyRead, pupilRead).ConfigureAwait(false);
+        var history = await historyRead.ConfigureAwait(false);
         var existing = history.FirstOrDefault(r => r.Round == record.Round && r.ModelVersion == modelVersion);
         if (existing is null)
         {
-            var raw = await submissions.GetRawAsync(record, ct).ConfigureAwait(false);
-            // Only the pupil's groups and consent are needed: nothing identifying is opened to score.
-            var pupil = await roll.GetStateAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false)
+            var raw = await stored.OpenRawAsync(ct).ConfigureAwait(false)
+                ?? throw new InvalidDataException("The submission's raw answers are no longer stored.");
+            var pupil = await pupilRead.ConfigureAwait(false)
                 ?? throw new InvalidDataException("The submission's pupil is no longer on record.");
             // Trend flags use the pupil's previous scored rounds under the same model, newest first.
             var previous = history
@@ -54,21 +60,22 @@ public sealed class ScoringService(
             var scoring = model.Compile().Score(raw.OutOfSchool.ToArray(), raw.InSchool.ToArray(), previous);
             existing = new AssessmentResult(record.SchoolId, record.PupilId, record.SubmissionId, record.Round, clock.GetUtcNow(),
                 pupil.YearGroup, pupil.TutorGroup, scoring);
-            if (await results.AddAsync(existing, counted: !pupil.OptedOut, ct).ConfigureAwait(false))
-            {
-                await audit.AppendManyAsync(
-                [
-                    new AuditRecord(record.SchoolId, "pupil/assessment-code", "assessment.submit", record.PupilId, $"success:{record.SubmissionId}"),
-                    new AuditRecord(record.SchoolId, Actor, "assessment.score", record.PupilId, $"success:{modelVersion}:{scoring.Priority.ToName()}"),
-                ], ct).ConfigureAwait(false);
-            }
+            // False: a concurrent delivery stored the same result first (same answers, model and history).
+            await results.AddAsync(existing, counted: !pupil.OptedOut, ct).ConfigureAwait(false);
         }
-        if (existing.Scoring.Priority is PriorityLevel.Monitor or PriorityLevel.Priority)
-        {
-            // Sent again on a duplicate delivery too: the alert itself is idempotent, so none is ever lost.
-            await queue.SendAlertAsync(new AlertMessage(existing.SchoolId, existing.PupilId, existing.SubmissionId,
-                existing.Scoring.Priority.ToName(), existing.Round.AcademicYear, existing.Round.Round), ct).ConfigureAwait(false);
-        }
+
+        // Both go again on every delivery, so a crash after the result committed loses neither (R18): the audit
+        // append is keyed by submission and model version, and the alert is idempotent in the feed.
+        var audited = audit.AppendOnceAsync($"assessment|{record.SubmissionId}|{modelVersion}",
+        [
+            new AuditRecord(record.SchoolId, "pupil/assessment-code", "assessment.submit", record.PupilId, $"success:{record.SubmissionId}"),
+            new AuditRecord(record.SchoolId, Actor, "assessment.score", record.PupilId, $"success:{modelVersion}:{existing.Scoring.Priority.ToName()}"),
+        ], ct);
+        var alerted = existing.Scoring.Priority is PriorityLevel.Monitor or PriorityLevel.Priority
+            ? queue.SendAlertAsync(new AlertMessage(existing.SchoolId, existing.PupilId, existing.SubmissionId,
+                existing.Scoring.Priority.ToName(), existing.Round.AcademicYear, existing.Round.Round), ct)
+            : Task.CompletedTask;
+        await Task.WhenAll(audited, alerted).ConfigureAwait(false);
     }
 
     /// <summary>Called by the queue function on the last delivery attempt, so the submission says it failed.</summary>

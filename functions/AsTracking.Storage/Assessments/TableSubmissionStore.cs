@@ -115,23 +115,44 @@ public sealed class TableSubmissionStore : ISubmissionStore
         return e.HasValue ? FromEntity(e.Value!) : null;
     }
 
-    public async Task<RawSubmission> GetRawAsync(SubmissionRecord record, CancellationToken ct)
+    public async Task<StoredSubmission?> GetWithRawAsync(string schoolId, string submissionId, CancellationToken ct)
     {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         await _created.Value.ConfigureAwait(false);
-        // The blob and its key (in the submission record) are independent reads: send them together.
-        var download = _container.GetBlobClient(BlobName(record)).DownloadContentAsync(ct);
-        var keyRead = RawKeyAsync(record, ct);
-        await Task.WhenAll(download, keyRead).ConfigureAwait(false);
+        // The record (which holds the raw blob's wrapped key) and the blob are named by the ids: read them together.
+        var recordRead = table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Submission(submissionId), cancellationToken: ct);
+        var download = DownloadIfExistsAsync(BlobName(schoolId, submissionId), ct);
+        await Task.WhenAll(recordRead, download).ConfigureAwait(false);
+        var entity = await recordRead.ConfigureAwait(false);
+        if (!entity.HasValue) return null;
+        var record = FromEntity(entity.Value!);
         var content = await download.ConfigureAwait(false);
-        var key = await keyRead.ConfigureAwait(false);
+        var wrapped = new WrappedDataKey(entity.Value!.GetString(RawKekVersion), entity.Value!.GetString(RawKey));
+        return new StoredSubmission(record, async openCt =>
+        {
+            if (content is null) return null;
+            var key = await _keys.UnwrapAsync(schoolId, submissionId, wrapped, openCt).ConfigureAwait(false);
+            try
+            {
+                var json = FieldCipher.Open(content.ToString(), key, AssociatedData(record));
+                return JsonSerializer.Deserialize<RawSubmission>(json, StorageJson.Options) ?? throw new InvalidDataException("Empty raw submission.");
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+            }
+        });
+    }
+
+    private async Task<BinaryData?> DownloadIfExistsAsync(string name, CancellationToken ct)
+    {
         try
         {
-            var json = FieldCipher.Open(content.Value.Content.ToString(), key, AssociatedData(record));
-            return JsonSerializer.Deserialize<RawSubmission>(json, StorageJson.Options) ?? throw new InvalidDataException("Empty raw submission.");
+            return (await _container.GetBlobClient(name).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content;
         }
-        finally
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+            return null;
         }
     }
 
@@ -173,7 +194,9 @@ public sealed class TableSubmissionStore : ISubmissionStore
             .ConfigureAwait(false);
     }
 
-    private static string BlobName(SubmissionRecord r) => $"{r.SchoolId}/{r.SubmissionId}.json";
+    private static string BlobName(SubmissionRecord r) => BlobName(r.SchoolId, r.SubmissionId);
+
+    private static string BlobName(string schoolId, string submissionId) => $"{schoolId}/{submissionId}.json";
 
     private static byte[] AssociatedData(SubmissionRecord r) =>
         FieldCipher.AssociatedData(StorageNames.SubmissionsContainer, r.SchoolId, r.SubmissionId, "raw");

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using AsTracking.Core.Assessments;
+using AsTracking.Core.Audit;
 using AsTracking.Core.Ports;
 using AsTracking.Core.Scoring;
 using AsTracking.Core.UseCases;
@@ -82,6 +84,95 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         Assert.True(delivered >= 2);
         var feed = await s.Host.InvokeAsync<Reports>((f, r) => f.GetNotifications(r, s.SchoolId, default), new HttpRequestSpec("GET", "/", sub.Staff));
         Assert.Equal(1, feed.Json.GetArrayLength());
+
+        // R18: the submission and its scoring are audited once, however many deliveries there were.
+        await AssertAuditedOnceAsync(s, sub);
+    }
+
+    private static async Task AssertAuditedOnceAsync(Scenario s, Submitted sub)
+    {
+        var audit = s.Host.Services.GetRequiredService<IAuditTrail>();
+        var trail = await audit.ReadAsync(s.SchoolId, sub.PupilId, null, null, default);
+        Assert.Single(trail, e => e.Action == "assessment.submit" && e.Outcome == $"success:{sub.SubmissionId}");
+        Assert.Single(trail, e => e.Action == "assessment.score" && e.Outcome == "success:default-v1@1:priority");
+        Assert.True((await audit.VerifyAsync(s.SchoolId, default)).Valid);
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_result_committed_is_audited_once_by_the_redelivery_R18()
+    {
+        var crash = new CrashBeforeAudit();
+        await using var s = await Scenario.CreateAsync(azurite, configure: crash.Wrap);
+        var sub = await SubmitWorkedExampleAsync(s);
+
+        crash.Armed = true;
+        await Assert.ThrowsAsync<IOException>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId)));
+        var results = s.Host.Services.GetRequiredService<IResultStore>();
+        Assert.Single(await results.ForPupilAsync(s.SchoolId, sub.PupilId, default)); // the result committed
+        var trail = await s.Host.Services.GetRequiredService<IAuditTrail>().ReadAsync(s.SchoolId, sub.PupilId, null, null, default);
+        Assert.DoesNotContain(trail, e => e.Action == "assessment.score");
+
+        // The host redelivers: the result is found, and the missing audit records are appended, once.
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 2));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 3))));
+        Assert.Single(await results.ForPupilAsync(s.SchoolId, sub.PupilId, default));
+        Assert.Equal(1, (await results.SummaryAsync(s.SchoolId, new AcademicRound("2026/27", 1), "default-v1@1", CohortScope.All, default))!.Assessed);
+        await AssertAuditedOnceAsync(s, sub);
+    }
+
+    [Fact]
+    public async Task A_repeat_delivery_of_a_scored_submission_does_not_need_its_raw_blob_R8()
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+
+        // The raw blob is gone (e.g. removed by retention) or no longer opens: a repeat still completes.
+        var blob = new Azure.Storage.Blobs.BlobServiceClient(s.Host.Configuration["AzureWebJobsStorage"])
+            .GetBlobContainerClient("submissions").GetBlobClient($"{s.SchoolId}/{sub.SubmissionId}.json");
+        await blob.UploadAsync(BinaryData.FromString("v1.garbage"), overwrite: true);
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 2));
+        await blob.DeleteAsync();
+        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 3));
+
+        var record = await s.Host.Services.GetRequiredService<ISubmissionStore>().GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        Assert.Equal(SubmissionStatus.Scored, record!.Status);
+        Assert.Single(await s.Host.Services.GetRequiredService<IResultStore>().ForPupilAsync(s.SchoolId, sub.PupilId, default));
+        await AssertAuditedOnceAsync(s, sub);
+    }
+
+    [Fact]
+    public async Task A_warm_scorer_makes_seven_storage_calls_per_submission()
+    {
+        var recorder = new StorageCallRecorder();
+        await using var s = await Scenario.CreateAsync(azurite, configure: recorder.AddTo);
+        var (staff, pupils) = await s.PractitionerWithRollAsync("Ada", "Ben", "Cal");
+        var codes = await s.IssueCodesAsync(staff, [.. pupils.Values]);
+        var submissions = new List<string>();
+        foreach (var pupil in new[] { "Ada", "Ben", "Cal" })
+        {
+            var accepted = await s.SubmitAsync(Scenario.Submission(codes[pupils[pupil]]));
+            Assert.Equal(202, accepted.Status);
+            submissions.Add(accepted.Json.GetProperty("submissionId").GetString()!);
+        }
+        // The first scoring of the round in this host loads the round's summary rows and reads the audit head once.
+        await DeliverAsync(s, Message(s.SchoolId, submissions[0]));
+
+        foreach (var submissionId in submissions.Skip(1))
+        {
+            recorder.Clear();
+            await DeliverAsync(s, Message(s.SchoolId, submissionId));
+            var calls = recorder.Calls;
+            var listing = "storage calls:\n" + string.Join("\n", calls);
+            Assert.True(calls.Count == 7, listing);
+            void One(string pattern) => Assert.True(calls.Count(c => Regex.IsMatch(c, pattern)) == 1, pattern + "\n" + listing);
+            One($@"^GET /devstoreaccount1/Schools\(PartitionKey='{s.SchoolId}',RowKey='submission(%7C|\|){submissionId}'\)$"); // record + raw key
+            One($@"^GET /devstoreaccount1/submissions/{s.SchoolId}/{submissionId}\.json$");                                     // raw blob, alongside
+            One(@"^GET /devstoreaccount1/Schools\(\)$");                                                                       // the pupil's results (trend flags)
+            One(@"^GET /devstoreaccount1/Schools\(PartitionKey='[^']+',RowKey='pupil(%7C|\|)p[0-9a-z]{26}'\)$");               // pupil state, alongside
+            Assert.Equal(2, calls.Count(c => c == "POST /devstoreaccount1/$batch"));                                             // result + summaries + status; audit
+            One(@"^POST /devstoreaccount1/pastoral-alerts/messages$");                                                           // the worked example is a priority
+        }
     }
 
     [Fact]
@@ -228,4 +319,34 @@ internal sealed class SwitchableModels : IScoringModels
     public ScoringModel Current { get; set; } = ScoringModel.Default;
 
     public ValueTask<ScoringModel> CurrentAsync(CancellationToken ct) => ValueTask.FromResult(Current);
+}
+
+/// <summary>Stands in for a crash between the scoring transaction and the audit append: the first once-append throws.</summary>
+internal sealed class CrashBeforeAudit
+{
+    public volatile bool Armed;
+
+    public void Wrap(IServiceCollection services)
+    {
+        var real = services.Last(d => d.ServiceType == typeof(IAuditTrail));
+        services.AddSingleton<IAuditTrail>(sp => new Trail(this, (IAuditTrail)(real.ImplementationFactory?.Invoke(sp) ?? real.ImplementationInstance!)));
+    }
+
+    private sealed class Trail(CrashBeforeAudit crash, IAuditTrail inner) : IAuditTrail
+    {
+        public Task AppendAsync(AuditRecord record, CancellationToken ct) => inner.AppendAsync(record, ct);
+        public Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct) => inner.AppendManyAsync(records, ct);
+        public Task<bool> AppendOnceAsync(string onceKey, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+        {
+            if (crash.Armed)
+            {
+                crash.Armed = false;
+                throw new IOException("The instance stopped before the audit append.");
+            }
+            return inner.AppendOnceAsync(onceKey, records, ct);
+        }
+        public Task<IReadOnlyList<AuditEntry>> ReadAsync(string schoolId, string? pupilId, DateTimeOffset? fromTime, DateTimeOffset? toTime, CancellationToken ct) =>
+            inner.ReadAsync(schoolId, pupilId, fromTime, toTime, ct);
+        public Task<AuditVerification> VerifyAsync(string schoolId, CancellationToken ct) => inner.VerifyAsync(schoolId, ct);
+    }
 }
