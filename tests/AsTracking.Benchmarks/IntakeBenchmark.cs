@@ -35,7 +35,7 @@ namespace AsTracking.Benchmarks;
 /// </summary>
 internal static class IntakeBenchmark
 {
-    private const int WarmUpSubmissions = 1_500;
+    private const int WarmUpSubmissions = 2_000;
     private const int WarmUpPass = 100;
     private const int QuietJitPerPass = 10;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(20);
@@ -196,9 +196,10 @@ internal static class IntakeBenchmark
         private async Task<(int Used, long LastPassJitted)> WarmUpAsync(IReadOnlyList<string> codes, StorageFloor floor, ScoredWatcher watcher,
             int concurrency, CancellationToken ct)
         {
-            int used = WarmUpPass;
+            int used = WarmUpPass, quietPasses = 0;
             long jitted = long.MaxValue;
-            while (used + WarmUpPass <= codes.Count && jitted > QuietJitPerPass)
+            // Two quiet passes in a row: one alone can fall between bursts of the background tier-up.
+            while (used + WarmUpPass <= codes.Count && quietPasses < 2)
             {
                 var before = System.Runtime.JitInfo.GetCompiledMethodCount();
                 await SubmitAllAsync(codes.Skip(used).Take(WarmUpPass).ToList(), concurrency, ct);
@@ -206,6 +207,7 @@ internal static class IntakeBenchmark
                 await floor.RunAsync(WarmUpPass, concurrency, ct);
                 used += WarmUpPass;
                 jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+                quietPasses = jitted <= QuietJitPerPass ? quietPasses + 1 : 0;
             }
             return (used, jitted);
         }
