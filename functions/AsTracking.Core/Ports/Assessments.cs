@@ -60,6 +60,9 @@ public enum ClaimOutcome { Claimed, SamePayload, OtherPayload, PupilAlreadyAsses
 /// <summary>The claim's outcome; for a used code, the submission that holds it.</summary>
 public sealed record ClaimResult(ClaimOutcome Outcome, SubmissionRecord? Holder);
 
+/// <summary>The pupil changed after it was read, so a write that depended on what was read did not happen.</summary>
+public sealed class PupilChangedException() : Exception("The pupil changed while the write was prepared.");
+
 /// <summary>Scored results and the cohort summaries kept beside them.</summary>
 public interface IResultStore
 {
@@ -69,9 +72,11 @@ public interface IResultStore
     /// <summary>
     /// Stores the result, updates the school-round summaries and marks the submission scored, atomically.
     /// Returns false when the result already existed (a duplicate delivery): nothing changes. A result of a pupil
-    /// who opted out meanwhile is kept but not counted in the summaries (R9).
+    /// who opted out meanwhile is kept but not counted in the summaries (R9). With <paramref name="pupilVersion"/>
+    /// the transaction also proves the pupil unchanged since that version; if not (an opt-out, say, between the
+    /// read and the write), nothing is written and <see cref="PupilChangedException"/> is thrown.
     /// </summary>
-    Task<bool> AddAsync(AssessmentResult result, bool counted, CancellationToken ct);
+    Task<bool> AddAsync(AssessmentResult result, bool counted, string? pupilVersion, CancellationToken ct);
 
     /// <summary>
     /// Takes a pupil's results out of (or back into) the cohort summaries when they opt out (or in) (R9).

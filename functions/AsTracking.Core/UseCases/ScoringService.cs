@@ -27,6 +27,7 @@ public sealed class ScoringService(
     TimeProvider clock)
 {
     public const string Actor = "system/scoring";
+    private const int MaxPupilAttempts = 5;
 
     public async Task ScoreAsync(ScoringMessage message, CancellationToken ct)
     {
@@ -49,8 +50,7 @@ public sealed class ScoringService(
         {
             var raw = await stored.OpenRawAsync(ct).ConfigureAwait(false)
                 ?? throw new InvalidDataException("The submission's raw answers are no longer stored.");
-            var pupil = await pupilRead.ConfigureAwait(false)
-                ?? throw new InvalidDataException("The submission's pupil is no longer on record.");
+            var pupil = await pupilRead.ConfigureAwait(false);
             // Trend flags use the pupil's previous scored rounds under the same model, newest first.
             var previous = history
                 .Where(r => r.ModelVersion == modelVersion && string.CompareOrdinal(r.Round.Key, record.Round.Key) < 0)
@@ -58,10 +58,23 @@ public sealed class ScoringService(
                 .Select(r => r.Scoring.Polar)
                 .ToArray();
             var scoring = model.Compile().Score(raw.OutOfSchool.ToArray(), raw.InSchool.ToArray(), previous);
-            existing = new AssessmentResult(record.SchoolId, record.PupilId, record.SubmissionId, record.Round, clock.GetUtcNow(),
-                pupil.YearGroup, pupil.TutorGroup, scoring);
-            // False: a concurrent delivery stored the same result first (same answers, model and history).
-            await results.AddAsync(existing, counted: !pupil.OptedOut, ct).ConfigureAwait(false);
+            for (int attempt = 1; ; attempt++)
+            {
+                if (pupil is null) throw new InvalidDataException("The submission's pupil is no longer on record.");
+                existing = new AssessmentResult(record.SchoolId, record.PupilId, record.SubmissionId, record.Round, clock.GetUtcNow(),
+                    pupil.YearGroup, pupil.TutorGroup, scoring);
+                try
+                {
+                    // False: a concurrent delivery stored the same result first (same answers, model and history).
+                    // The pupil's version guards the counting: an opt-out after the read sends us round again (R9).
+                    await results.AddAsync(existing, counted: !pupil.OptedOut, pupil.Version, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (PupilChangedException) when (attempt < MaxPupilAttempts)
+                {
+                    pupil = await roll.GetStateAsync(record.SchoolId, record.PupilId, ct).ConfigureAwait(false);
+                }
+            }
         }
 
         // Both go again on every delivery, so a crash after the result committed loses neither (R18): the audit

@@ -44,30 +44,41 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
         return results.OrderBy(r => r.Round.Key, StringComparer.Ordinal).ThenBy(r => r.ScoredAt).ToList();
     }
 
-    public async Task<bool> AddAsync(AssessmentResult result, bool counted, CancellationToken ct)
+    public async Task<bool> AddAsync(AssessmentResult result, bool counted, string? pupilVersion, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var add = new TableTransactionAction(TableTransactionActionType.Add,
             ToEntity(result, RowKeys.Result(result.PupilId, result.Round.Key, result.ModelVersion), counted));
-        var scored = new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.SubmissionId))
+        var tail = new List<TableTransactionAction>
         {
-            ["Status"] = SubmissionStatus.Scored.ToString(),
-            ["ModelVersion"] = result.ModelVersion,
-        }, ETag.All);
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.SubmissionId))
+            {
+                ["Status"] = SubmissionStatus.Scored.ToString(),
+                ["ModelVersion"] = result.ModelVersion,
+            }, ETag.All),
+        };
+        // A merge of no properties under If-Match: an opt-out committed after the pupil was read fails the
+        // transaction, so the result cannot be counted for a pupil who has just left every figure (R9).
+        if (pupilVersion is not null)
+        {
+            tail.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Pupil(result.PupilId)), new ETag(pupilVersion)));
+        }
         if (!counted)
         {
             try
             {
-                await table.SubmitTransactionAsync([add, scored], ct).ConfigureAwait(false);
+                await table.SubmitTransactionAsync([add, .. tail], ct).ConfigureAwait(false);
                 return true;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
             {
-                return false;
+                if (ex.FailedTransactionActionIndex == 0) return false;
+                if (pupilVersion is not null && ex.FailedTransactionActionIndex == tail.Count) throw new PupilChangedException();
+                throw;
             }
         }
         // False only when the result row exists: a duplicate delivery.
-        return await CommitWithSummariesAsync(table, result, +1, add, scored, ct).ConfigureAwait(false);
+        return await CommitWithSummariesAsync(table, result, +1, add, tail, ct).ConfigureAwait(false);
     }
 
     public async Task SetCountedAsync(string schoolId, string pupilId, bool counted, CancellationToken ct)
@@ -88,7 +99,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 if (attempt >= MaxAttempts) throw new InvalidOperationException("The cohort summary kept changing; try again.");
                 var flag = new TableTransactionAction(TableTransactionActionType.UpdateMerge,
                     new TableEntity(schoolId, current.RowKey) { ["Counted"] = counted }, current.ETag);
-                if (await CommitWithSummariesAsync(table, FromEntity(current), counted ? +1 : -1, flag, null, ct).ConfigureAwait(false)) break;
+                if (await CommitWithSummariesAsync(table, FromEntity(current), counted ? +1 : -1, flag, [], ct).ConfigureAwait(false)) break;
                 // The result row changed under us: read it again and decide again.
                 await Backoff(attempt, ct).ConfigureAwait(false);
                 current = (await table.GetEntityAsync<TableEntity>(schoolId, current.RowKey, cancellationToken: ct).ConfigureAwait(false)).Value;
@@ -98,11 +109,12 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
 
     /// <summary>
     /// Commits <paramref name="first"/>, the result's summary rows in a leased shard (each guarded by its ETag), and
-    /// <paramref name="last"/> in one transaction. Summary conflicts are retried; a conflict on
-    /// <paramref name="first"/> returns false with nothing written.
+    /// <paramref name="tail"/> in one transaction. Summary conflicts are retried; a conflict on
+    /// <paramref name="first"/> returns false with nothing written. A failed pupil check (the last of a tail of two)
+    /// throws <see cref="PupilChangedException"/>.
     /// </summary>
     private async Task<bool> CommitWithSummariesAsync(TableClient table, AssessmentResult result, int sign,
-        TableTransactionAction first, TableTransactionAction? last, CancellationToken ct)
+        TableTransactionAction first, IReadOnlyList<TableTransactionAction> tail, CancellationToken ct)
     {
         var schoolId = result.SchoolId;
         var round = await _cache.RoundAsync(table, schoolId, result.Round.Key, result.ModelVersion, ct).ConfigureAwait(false);
@@ -127,7 +139,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                         ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag)
                         : new TableTransactionAction(TableTransactionActionType.Add, entity));
                 }
-                if (last is not null) actions.Add(last);
+                actions.AddRange(tail);
                 try
                 {
                     var response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
@@ -137,9 +149,11 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                     }
                     return true;
                 }
-                catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
                 {
                     if (ex.FailedTransactionActionIndex == 0) return false;
+                    if (tail.Count == 2 && ex.FailedTransactionActionIndex == actions.Count - 1) throw new PupilChangedException();
+                    if (ex.Status == 404) throw;
                     // Another instance changed a summary row (or created it): read that row again, or all if unsure which.
                     var index = ex.FailedTransactionActionIndex is { } failed && failed - 1 < keys.Length ? failed - 1 : -1;
                     if (index >= 0) round.Forget(keys[index]);

@@ -1,5 +1,6 @@
 using AsTracking.Core;
 using AsTracking.Core.Assessments;
+using AsTracking.Core.Ports;
 using AsTracking.Core.Scoring;
 using AsTracking.Storage.Assessments;
 using AsTracking.Storage.Tables;
@@ -81,11 +82,11 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         var schoolId = AzuriteFixture.UniqueName("school-");
         var results = await NewResultsAsync(schoolId, 48);
         var (store, log) = NewInstance();
-        Assert.True(await store.AddAsync(results[0], counted: true, default)); // loads the round's summary rows once
+        Assert.True(await store.AddAsync(results[0], counted: true, null, default)); // loads the round's summary rows once
         log.Clear();
 
         var added = new System.Collections.Concurrent.ConcurrentBag<bool>();
-        await RunAsync(results.Skip(1), 16, async r => added.Add(await store.AddAsync(r, counted: true, default)));
+        await RunAsync(results.Skip(1), 16, async r => added.Add(await store.AddAsync(r, counted: true, null, default)));
 
         Assert.All(added, Assert.True);
         // One transaction per result, each committed at its first attempt, and no summary row read beforehand.
@@ -104,12 +105,12 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
 
         // Each instance's cached rows go stale as the other writes: ETag checks fail and only those rows are read again.
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<bool>();
-        await RunAsync(results.Select((r, i) => (r, i)), 16, async x => outcomes.Add(await (x.i % 2 == 0 ? first : second).AddAsync(x.r, counted: true, default)));
+        await RunAsync(results.Select((r, i) => (r, i)), 16, async x => outcomes.Add(await (x.i % 2 == 0 ? first : second).AddAsync(x.r, counted: true, null, default)));
         Assert.Equal(results.Count, outcomes.Count(added => added));
 
         // Redelivered to the other instance, concurrently: nothing changes.
         var repeats = new System.Collections.Concurrent.ConcurrentBag<bool>();
-        await RunAsync(results.Take(10).Select((r, i) => (r, i)), 10, async x => repeats.Add(await (x.i % 2 == 0 ? second : first).AddAsync(x.r, counted: true, default)));
+        await RunAsync(results.Take(10).Select((r, i) => (r, i)), 10, async x => repeats.Add(await (x.i % 2 == 0 ? second : first).AddAsync(x.r, counted: true, null, default)));
         Assert.All(repeats, Assert.False);
         await AssertSummariesExactAsync(schoolId, results);
     }
@@ -121,13 +122,13 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         var results = await NewResultsAsync(schoolId, 24);
         var scorer = NewInstance().Store;
         var consent = NewInstance().Store;
-        foreach (var r in results.Take(16)) Assert.True(await scorer.AddAsync(r, counted: true, default));
+        foreach (var r in results.Take(16)) Assert.True(await scorer.AddAsync(r, counted: true, null, default));
 
         var optedOut = results.Take(16).Where((_, i) => i % 3 == 0).ToList();
         foreach (var r in optedOut) await consent.SetCountedAsync(schoolId, r.PupilId, false, default);
         await consent.SetCountedAsync(schoolId, optedOut[0].PupilId, false, default); // idempotent
         // The scorer's cached rows are now stale for the shards the other instance changed.
-        foreach (var r in results.Skip(16)) Assert.True(await scorer.AddAsync(r, counted: true, default));
+        foreach (var r in results.Skip(16)) Assert.True(await scorer.AddAsync(r, counted: true, null, default));
         await AssertSummariesExactAsync(schoolId, results.Except(optedOut).ToList());
 
         foreach (var r in optedOut) await scorer.SetCountedAsync(schoolId, r.PupilId, true, default);
@@ -140,13 +141,39 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         var schoolId = AzuriteFixture.UniqueName("school-");
         var results = await NewResultsAsync(schoolId, 3);
         var store = NewInstance().Store;
-        Assert.True(await store.AddAsync(results[0], counted: true, default));
-        Assert.True(await store.AddAsync(results[1], counted: false, default));
-        Assert.False(await store.AddAsync(results[1], counted: false, default));
+        Assert.True(await store.AddAsync(results[0], counted: true, null, default));
+        Assert.True(await store.AddAsync(results[1], counted: false, null, default));
+        Assert.False(await store.AddAsync(results[1], counted: false, null, default));
 
         Assert.Single(await store.ForPupilAsync(schoolId, results[1].PupilId, default));
         await AssertSummariesExactAsync(schoolId, [results[0]]);
         await store.SetCountedAsync(schoolId, results[1].PupilId, true, default);
         await AssertSummariesExactAsync(schoolId, [results[0], results[1]]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_pupil_changed_since_it_was_read_refuses_the_result_and_writes_nothing_R9(bool counted)
+    {
+        var schoolId = AzuriteFixture.UniqueName("school-");
+        var result = await NewResultAsync(schoolId, 1);
+        var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
+        var read = await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Pupil(result.PupilId)) { ["OptedOut"] = false });
+        // The opt-out commits after the scorer read the pupil.
+        var optedOut = await schools.UpdateEntityAsync(new TableEntity(schoolId, RowKeys.Pupil(result.PupilId)) { ["OptedOut"] = true },
+            read.Headers.ETag!.Value, TableUpdateMode.Merge);
+        var store = NewInstance().Store;
+
+        await Assert.ThrowsAsync<PupilChangedException>(() => store.AddAsync(result, counted, read.Headers.ETag!.Value.ToString(), default));
+        Assert.Empty(await store.ForPupilAsync(schoolId, result.PupilId, default));
+        await AssertSummariesExactAsync(schoolId, []);
+        var record = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Submission(result.SubmissionId))).Value;
+        Assert.Equal(nameof(SubmissionStatus.Received), record.GetString("Status"));
+
+        // Read again, the pupil is opted out: the result is kept, uncounted.
+        Assert.True(await store.AddAsync(result, counted: false, optedOut.Headers.ETag!.Value.ToString(), default));
+        Assert.Single(await store.ForPupilAsync(schoolId, result.PupilId, default));
+        await AssertSummariesExactAsync(schoolId, []);
     }
 }
