@@ -48,6 +48,18 @@ public readonly partial record struct AcademicRound(string AcademicYear, int Rou
         return new AcademicRound($"{parts[0]}/{parts[1]}", int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Parses a <see cref="Key"/>; false for anything that is not a valid year and round.</summary>
+    public static bool TryFromKey(string? key, out AcademicRound round)
+    {
+        round = default;
+        var parts = key?.Split('-');
+        if (parts is not { Length: 3 } || parts[2] is not { Length: 1 } r || r[0] is < '1' or > (char)('0' + MaxRound)) return false;
+        var year = $"{parts[0]}/{parts[1]}";
+        if (!IsValidYear(year)) return false;
+        round = new AcademicRound(year, r[0] - '0');
+        return true;
+    }
+
     public static string YearOf(DateOnly day) =>
         day.Month >= 9 ? $"{day.Year}/{(day.Year + 1) % 100:D2}" : $"{day.Year - 1}/{day.Year % 100:D2}";
 

@@ -69,6 +69,15 @@ public interface IResultStore
     /// <summary>All of a pupil's scored rounds, every model version, oldest first.</summary>
     Task<IReadOnlyList<AssessmentResult>> ForPupilAsync(string schoolId, string pupilId, CancellationToken ct);
 
+    /// <summary>The pupil's result for one round and model version, or null (one point read).</summary>
+    Task<AssessmentResult?> GetAsync(string schoolId, string pupilId, AcademicRound round, string modelVersion, CancellationToken ct);
+
+    /// <summary>
+    /// The polar state of the pupil's scored rounds before <paramref name="round"/> under one model version, newest
+    /// first, for the trend flags (R11). One point read: each result also records its round there.
+    /// </summary>
+    Task<IReadOnlyList<Scoring.PolarHistory>> PreviousPolarAsync(string schoolId, string pupilId, AcademicRound round, string modelVersion, CancellationToken ct);
+
     /// <summary>
     /// Stores the result, updates the school-round summaries and marks the submission scored, atomically.
     /// Returns false when the result already existed (a duplicate delivery): nothing changes. A result of a pupil

@@ -40,23 +40,19 @@ public sealed class ScoringService(
         var stored = await submissions.GetWithRawAsync(message.SchoolId, message.SubmissionId, ct).ConfigureAwait(false)
             ?? throw new InvalidDataException("The scoring message names an unknown submission.");
         var record = stored.Record;
-        // Independent reads, sent together. Only the pupil's groups and consent are needed: nothing identifying is opened.
-        var historyRead = results.ForPupilAsync(record.SchoolId, record.PupilId, ct);
+        // Independent point reads, sent together. Only the pupil's groups and consent are needed: nothing identifying is opened.
+        var existingRead = results.GetAsync(record.SchoolId, record.PupilId, record.Round, modelVersion, ct);
+        var previousRead = results.PreviousPolarAsync(record.SchoolId, record.PupilId, record.Round, modelVersion, ct);
         var pupilRead = roll.GetStateAsync(record.SchoolId, record.PupilId, ct);
-        await Task.WhenAll(historyRead, pupilRead).ConfigureAwait(false);
-        var history = await historyRead.ConfigureAwait(false);
-        var existing = history.FirstOrDefault(r => r.Round == record.Round && r.ModelVersion == modelVersion);
+        await Task.WhenAll(existingRead, previousRead, pupilRead).ConfigureAwait(false);
+        var existing = await existingRead.ConfigureAwait(false);
         if (existing is null)
         {
             var raw = await stored.OpenRawAsync(ct).ConfigureAwait(false)
                 ?? throw new InvalidDataException("The submission's raw answers are no longer stored.");
             var pupil = await pupilRead.ConfigureAwait(false);
             // Trend flags use the pupil's previous scored rounds under the same model, newest first.
-            var previous = history
-                .Where(r => r.ModelVersion == modelVersion && string.CompareOrdinal(r.Round.Key, record.Round.Key) < 0)
-                .OrderByDescending(r => r.Round.Key, StringComparer.Ordinal)
-                .Select(r => r.Scoring.Polar)
-                .ToArray();
+            var previous = (await previousRead.ConfigureAwait(false)).ToArray();
             var scoring = model.Compile().Score(raw.OutOfSchool.ToArray(), raw.InSchool.ToArray(), previous);
             for (int attempt = 1; ; attempt++)
             {

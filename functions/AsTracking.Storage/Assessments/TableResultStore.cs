@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AsTracking.Core.Assessments;
 using AsTracking.Core.Ports;
+using AsTracking.Core.Scoring;
 using AsTracking.Storage.Tables;
 using Azure;
 using Azure.Data.Tables;
@@ -21,6 +22,9 @@ namespace AsTracking.Storage.Assessments;
 public sealed class TableResultStore(TableProvider tables) : IResultStore
 {
     private const int MaxAttempts = 30;
+
+    // A result's tail: the record marked scored, the trend row, and (when given a pupil version) the pupil check last.
+    private const int PupilCheckedTail = 3;
 
     /// <summary>
     /// Each summary is kept in this many shards, so concurrent scorers of one school update different rows; readers
@@ -44,6 +48,28 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
         return results.OrderBy(r => r.Round.Key, StringComparer.Ordinal).ThenBy(r => r.ScoredAt).ToList();
     }
 
+    public async Task<AssessmentResult?> GetAsync(string schoolId, string pupilId, AcademicRound round, string modelVersion, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Result(pupilId, round.Key, modelVersion), cancellationToken: ct)
+            .ConfigureAwait(false);
+        return e.HasValue ? FromEntity(e.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<PolarHistory>> PreviousPolarAsync(string schoolId, string pupilId, AcademicRound round, string modelVersion,
+        CancellationToken ct)
+    {
+        var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Trend(pupilId, modelVersion), cancellationToken: ct)
+            .ConfigureAwait(false);
+        if (!e.HasValue) return [];
+        return TrendRow.Rounds(e.Value!)
+            .Where(r => string.CompareOrdinal(r.RoundKey, round.Key) < 0)
+            .OrderByDescending(r => r.RoundKey, StringComparer.Ordinal)
+            .Select(r => r.Polar)
+            .ToList();
+    }
+
     public async Task<bool> AddAsync(AssessmentResult result, bool counted, string? pupilVersion, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
@@ -56,6 +82,9 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 ["Status"] = SubmissionStatus.Scored.ToString(),
                 ["ModelVersion"] = result.ModelVersion,
             }, ETag.All),
+            // The round's polar state joins the pupil's trend row (a merge of one property, so rounds scored at the
+            // same time never overwrite each other): the next round reads its history with one point read.
+            new(TableTransactionActionType.UpsertMerge, TrendRow.For(result)),
         };
         // A merge of no properties under If-Match: an opt-out committed after the pupil was read fails the
         // transaction, so the result cannot be counted for a pupil who has just left every figure (R9).
@@ -110,8 +139,8 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     /// <summary>
     /// Commits <paramref name="first"/>, the result's summary rows in a leased shard (each guarded by its ETag), and
     /// <paramref name="tail"/> in one transaction. Summary conflicts are retried; a conflict on
-    /// <paramref name="first"/> returns false with nothing written. A failed pupil check (the last of a tail of two)
-    /// throws <see cref="PupilChangedException"/>.
+    /// <paramref name="first"/> returns false with nothing written. A failed pupil check (the last of a result's
+    /// full tail) throws <see cref="PupilChangedException"/>.
     /// </summary>
     private async Task<bool> CommitWithSummariesAsync(TableClient table, AssessmentResult result, int sign,
         TableTransactionAction first, IReadOnlyList<TableTransactionAction> tail, CancellationToken ct)
@@ -152,7 +181,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
                 {
                     if (ex.FailedTransactionActionIndex == 0) return false;
-                    if (tail.Count == 2 && ex.FailedTransactionActionIndex == actions.Count - 1) throw new PupilChangedException();
+                    if (tail.Count == PupilCheckedTail && ex.FailedTransactionActionIndex == actions.Count - 1) throw new PupilChangedException();
                     if (ex.Status == 404) throw;
                     // Another instance changed a summary row (or created it): read that row again, or all if unsure which.
                     var index = ex.FailedTransactionActionIndex is { } failed && failed - 1 < keys.Length ? failed - 1 : -1;

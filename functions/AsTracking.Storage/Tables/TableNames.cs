@@ -38,6 +38,7 @@ public static class RowKeys
     public static string AssessedPrefix(string roundKey) => $"assessed|{roundKey}|";
     public static string Result(string pupilId, string roundKey, string modelVersion) => $"result|{pupilId}|{roundKey}|{modelVersion}";
     public static string ResultPrefix(string pupilId) => $"result|{pupilId}|";
+    public static string Trend(string pupilId, string modelVersion) => $"trend|{pupilId}|{modelVersion}";
     public static string Summary(string roundKey, string modelVersion, string scope, int shard) => $"summary|{roundKey}|{modelVersion}|{scope}|{shard}";
     public static string SummaryScopePrefix(string roundKey, string modelVersion, string scope) => $"summary|{roundKey}|{modelVersion}|{scope}|";
     public static string SummaryModelPrefix(string roundKey, string modelVersion) => $"summary|{roundKey}|{modelVersion}|";

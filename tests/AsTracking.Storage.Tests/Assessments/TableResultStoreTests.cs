@@ -176,4 +176,32 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         Assert.Single(await store.ForPupilAsync(schoolId, result.PupilId, default));
         await AssertSummariesExactAsync(schoolId, []);
     }
+
+    [Fact]
+    public async Task Previous_polar_state_comes_from_one_point_read_newest_first_whatever_order_rounds_were_scored_R11()
+    {
+        var schoolId = AzuriteFixture.UniqueName("school-");
+        var template = await NewResultAsync(schoolId, 2);
+        var store = NewInstance().Store;
+        var rounds = new[] { new AcademicRound("2025/26", 3), new AcademicRound("2026/27", 2), new AcademicRound("2025/26", 1), new AcademicRound("2026/27", 1) };
+        var scored = new Dictionary<string, ushort>();
+        for (int i = 0; i < rounds.Length; i++)
+        {
+            var answers = Enumerable.Range(0, 32).Select(k => (k + i) % 2 == 0 ? 1 : 6).ToArray(); // polar in varying cells
+            var result = template with { Round = rounds[i], SubmissionId = Ids.NewOpaqueId(IdKinds.Submission), Scoring = Scorer.Score(answers.AsSpan(0, 16), answers.AsSpan(16)) };
+            var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
+            await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Submission(result.SubmissionId)) { ["Status"] = nameof(SubmissionStatus.Received) });
+            Assert.True(await store.AddAsync(result, counted: true, null, default));
+            scored[rounds[i].Key] = result.Scoring.Polar.Bits;
+        }
+
+        var (reader, log) = NewInstance();
+        var previous = await reader.PreviousPolarAsync(schoolId, template.PupilId, new AcademicRound("2026/27", 2), ModelVersion, default);
+        Assert.Equal(new[] { scored["2026-27-1"], scored["2025-26-3"], scored["2025-26-1"] }, previous.Select(p => p.Bits));
+        Assert.Empty(await reader.PreviousPolarAsync(schoolId, template.PupilId, new AcademicRound("2025/26", 1), ModelVersion, default));
+        Assert.Empty(await reader.PreviousPolarAsync(schoolId, template.PupilId, new AcademicRound("2026/27", 2), "other-model@1", default));
+        Assert.Equal(scored["2026-27-2"], (await reader.GetAsync(schoolId, template.PupilId, new AcademicRound("2026/27", 2), ModelVersion, default))!.Scoring.Polar.Bits);
+        Assert.All(log.Requests.Where(r => !r.Contains("/Tables?", StringComparison.Ordinal)), r => Assert.StartsWith("GET", r, StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Requests, r => r.Contains("Schools()", StringComparison.Ordinal)); // point reads only
+    }
 }
