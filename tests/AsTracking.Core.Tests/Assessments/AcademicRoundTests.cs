@@ -47,4 +47,23 @@ public class AcademicRoundTests
     [InlineData("2099-09-01", "2099/00")]
     public void The_academic_year_runs_from_1_September_to_31_August(string day, string year) =>
         Assert.Equal(year, AcademicRound.YearOf(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void A_key_parses_back_to_its_round()
+    {
+        var round = new AcademicRound("2026/27", 3);
+        Assert.True(AcademicRound.TryFromKey(round.Key, out var parsed));
+        Assert.Equal(round, parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("2026-27")]
+    [InlineData("2026-27-0")]
+    [InlineData("2026-27-4")]
+    [InlineData("2026-28-1")]
+    [InlineData("2026-27-1-1")]
+    [InlineData("2026-27-12")]
+    public void Anything_but_a_valid_key_does_not_parse(string? key) => Assert.False(AcademicRound.TryFromKey(key, out _));
 }
