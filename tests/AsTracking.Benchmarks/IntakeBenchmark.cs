@@ -327,9 +327,9 @@ internal static class IntakeBenchmark
             var deadline = DateTimeOffset.UtcNow + timeout;
             while (DateTimeOffset.UtcNow < deadline && await AnyAsync("Received", ct)) await Task.Delay(PollInterval, ct);
             var scored = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            await foreach (var e in table.QueryAsync<TableEntity>(Filter("Scored"), select: ["RowKey", "Timestamp"], cancellationToken: ct))
+            await foreach (var e in table.QueryAsync<TableEntity>(Filter("Scored"), select: ["SubmissionId", "Timestamp"], cancellationToken: ct))
             {
-                scored[e.RowKey[RowKeys.Submission("").Length..]] = e.Timestamp!.Value;
+                scored[e.GetString("SubmissionId")] = e.Timestamp!.Value;
             }
             return scored;
         }
@@ -341,7 +341,7 @@ internal static class IntakeBenchmark
         }
 
         private string Filter(string status) => TableClient.CreateQueryFilter(
-            $"PartitionKey eq {schoolId} and RowKey ge {RowKeys.Submission("")} and RowKey lt {RowKeys.PrefixEnd(RowKeys.Submission(""))} and Status eq {status}");
+            $"PartitionKey eq {schoolId} and RowKey ge {RowKeys.SubmissionPrefix} and RowKey lt {RowKeys.PrefixEnd(RowKeys.SubmissionPrefix)} and Status eq {status}");
     }
 
     /// <summary>The raw storage work every submission needs, through the SDK clients directly: a create-only blob and a Base64 queue message.</summary>
@@ -360,15 +360,19 @@ internal static class IntakeBenchmark
             return new StorageFloor(container, queue, BinaryData.FromString(Convert.ToBase64String(payload)[..payloadBytes]), message);
         }
 
-        public Task<LoadResult> RunAsync(int count, int concurrency, CancellationToken ct)
+        public async Task<LoadResult> RunAsync(int count, int concurrency, CancellationToken ct)
         {
             var run = Interlocked.Increment(ref _runs);
             var createOnly = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
-            return Load.RunAsync(count, concurrency, async i =>
+            var result = await Load.RunAsync(count, concurrency, async i =>
             {
                 await container.GetBlobClient($"{run}/{i:D5}.json").UploadAsync(payload, createOnly, ct);
                 await queue.SendMessageAsync(message, ct);
             }, ct);
+            // Azurite keeps every queue's messages in one collection and scans it on each receive, so messages left
+            // here would slow the queue pump in later phases.
+            await queue.ClearMessagesAsync(ct);
+            return result;
         }
     }
 }

@@ -43,7 +43,16 @@ public sealed record SubmissionRecord(
     DateTimeOffset ReceivedAt,
     SubmissionStatus Status,
     string? ModelVersion = null,
-    string? FailureReason = null);
+    string? FailureReason = null)
+{
+    public SubmissionRef Ref => new(SchoolId, Round, PupilId, SubmissionId);
+}
+
+/// <summary>
+/// Where a submission's record is: a pupil has at most one submission a round, so school, round and pupil name it;
+/// the id confirms it is the submission meant.
+/// </summary>
+public sealed record SubmissionRef(string SchoolId, AcademicRound Round, string PupilId, string SubmissionId);
 
 /// <summary>The raw submission as stored (R8): the answers exactly as sent, without the code itself.</summary>
 public sealed record RawSubmission(
@@ -68,8 +77,18 @@ public sealed record AssessmentResult(
     public string ModelVersion => $"{Scoring.ModelId}@{Scoring.ModelVersion}";
 }
 
-/// <summary>The queue message of assessment-scoring: ids only, never personal data.</summary>
-public sealed record ScoringMessage(string SchoolId, string SubmissionId);
+/// <summary>The queue message of assessment-scoring: ids and the round only, never personal data.</summary>
+public sealed record ScoringMessage(string SchoolId, string SubmissionId, string PupilId, string Round)
+{
+    public static ScoringMessage For(SubmissionRecord record) => new(record.SchoolId, record.SubmissionId, record.PupilId, record.Round.Key);
+
+    /// <summary>The submission the message names, or null when any part of it is malformed.</summary>
+    public SubmissionRef? Ref =>
+        Ids.IsValidSchoolId(SchoolId) && Ids.IsOpaqueId(SubmissionId, IdKinds.Submission) && Ids.IsOpaqueId(PupilId, IdKinds.Pupil)
+            && AcademicRound.TryFromKey(Round, out var round)
+            ? new SubmissionRef(SchoolId, round, PupilId, SubmissionId)
+            : null;
+}
 
 /// <summary>The queue message of pastoral-alerts.</summary>
 public sealed record AlertMessage(string SchoolId, string PupilId, string SubmissionId, string Priority, string AcademicYear, int Round);

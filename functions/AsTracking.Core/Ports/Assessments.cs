@@ -18,8 +18,9 @@ public interface ISessionStore
 public interface ISubmissionStore
 {
     /// <summary>
-    /// Claims the code for this submission in one transaction in the school's partition: the pupil-round marker
-    /// (holding the code's hash and the payload's), the submission record, and a check that the pupil is still at
+    /// Claims the code for this submission in one transaction in the school's partition: the submission record,
+    /// keyed by round and pupil and holding the code's hash and the payload's (so it is also the code's claim and
+    /// the pupil-round marker), and a check that the pupil is still at
     /// <paramref name="pupilVersion"/> (see <see cref="Pupils.PupilState.Version"/>). A used code or an assessed
     /// pupil-round refuses the claim and reports what holds it; a pupil changed (or gone) since that version
     /// refuses it with <see cref="ClaimOutcome.PupilChanged"/>, and nothing is written.
@@ -29,15 +30,15 @@ public interface ISubmissionStore
     /// <summary>Stores the raw submission, create-only; an existing blob with the same id is left as it is.</summary>
     Task SaveRawAsync(SubmissionRecord record, RawSubmission raw, CancellationToken ct);
 
-    Task<SubmissionRecord?> GetRecordAsync(string schoolId, string submissionId, CancellationToken ct);
+    Task<SubmissionRecord?> GetRecordAsync(SubmissionRef submission, CancellationToken ct);
 
     /// <summary>
     /// The record and its raw submission for scoring, read together (both are named by the ids alone). Null when
     /// there is no record.
     /// </summary>
-    Task<StoredSubmission?> GetWithRawAsync(string schoolId, string submissionId, CancellationToken ct);
+    Task<StoredSubmission?> GetWithRawAsync(SubmissionRef submission, CancellationToken ct);
 
-    Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct);
+    Task MarkFailedAsync(SubmissionRef submission, string reason, CancellationToken ct);
 
     /// <summary>Every submission record of a school (one partition range).</summary>
     IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, CancellationToken ct);

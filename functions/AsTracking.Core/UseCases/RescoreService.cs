@@ -21,7 +21,7 @@ public sealed class RescoreService(ISubmissionStore submissions, IMessageQueue q
         await foreach (var record in submissions.ListAsync(schoolId, ct).ConfigureAwait(false))
         {
             if (record.Status == SubmissionStatus.Failed) continue;
-            await queue.SendScoringAsync(new ScoringMessage(schoolId, record.SubmissionId), ct).ConfigureAwait(false);
+            await queue.SendScoringAsync(ScoringMessage.For(record), ct).ConfigureAwait(false);
             queued++;
         }
         await audit.AppendAsync(new AuditRecord(schoolId, caller.Actor, "assessment.rescore", null, $"success:queued={queued}"), ct).ConfigureAwait(false);

@@ -31,20 +31,19 @@ public sealed class ScoringService(
 
     public async Task ScoreAsync(ScoringMessage message, CancellationToken ct)
     {
-        if (!Ids.IsValidSchoolId(message.SchoolId) || !Ids.IsOpaqueId(message.SubmissionId, IdKinds.Submission))
-        {
-            throw new InvalidDataException("The scoring message does not name a school and submission.");
-        }
+        var submission = message.Ref ?? throw new InvalidDataException("The scoring message does not name a school, round, pupil and submission.");
         var model = await models.CurrentAsync(ct).ConfigureAwait(false);
         var modelVersion = $"{model.Id}@{model.Version}";
-        var stored = await submissions.GetWithRawAsync(message.SchoolId, message.SubmissionId, ct).ConfigureAwait(false)
+        // Independent point reads, all sent together: the message names the pupil and round. Only the pupil's groups
+        // and consent are needed: nothing identifying is opened.
+        var storedRead = submissions.GetWithRawAsync(submission, ct);
+        var existingRead = results.GetAsync(submission.SchoolId, submission.PupilId, submission.Round, modelVersion, ct);
+        var previousRead = results.PreviousPolarAsync(submission.SchoolId, submission.PupilId, submission.Round, modelVersion, ct);
+        var pupilRead = roll.GetStateAsync(submission.SchoolId, submission.PupilId, ct);
+        await Task.WhenAll(storedRead, existingRead, previousRead, pupilRead).ConfigureAwait(false);
+        var stored = await storedRead.ConfigureAwait(false)
             ?? throw new InvalidDataException("The scoring message names an unknown submission.");
         var record = stored.Record;
-        // Independent point reads, sent together. Only the pupil's groups and consent are needed: nothing identifying is opened.
-        var existingRead = results.GetAsync(record.SchoolId, record.PupilId, record.Round, modelVersion, ct);
-        var previousRead = results.PreviousPolarAsync(record.SchoolId, record.PupilId, record.Round, modelVersion, ct);
-        var pupilRead = roll.GetStateAsync(record.SchoolId, record.PupilId, ct);
-        await Task.WhenAll(existingRead, previousRead, pupilRead).ConfigureAwait(false);
         var existing = await existingRead.ConfigureAwait(false);
         if (existing is null)
         {
@@ -89,9 +88,7 @@ public sealed class ScoringService(
 
     /// <summary>Called by the queue function on the last delivery attempt, so the submission says it failed.</summary>
     public Task MarkFailedAsync(ScoringMessage? message, string reason, CancellationToken ct) =>
-        message is not null && Ids.IsValidSchoolId(message.SchoolId) && Ids.IsOpaqueId(message.SubmissionId, IdKinds.Submission)
-            ? submissions.MarkFailedAsync(message.SchoolId, message.SubmissionId, reason, ct)
-            : Task.CompletedTask;
+        message?.Ref is { } submission ? submissions.MarkFailedAsync(submission, reason, ct) : Task.CompletedTask;
 }
 
 /// <summary>Writes pastoral alerts to the school's notification feed, once per submission.</summary>

@@ -63,7 +63,7 @@ public sealed class SubmissionService(
 
         var raw = new RawSubmission(record.SubmissionId, input.OutOfSchool, input.InSchool, input.StartedAt, input.CompletedAt, input.Accommodations);
         await submissions.SaveRawAsync(record, raw, ct).ConfigureAwait(false);
-        await queue.SendScoringAsync(new ScoringMessage(record.SchoolId, record.SubmissionId), ct).ConfigureAwait(false);
+        await queue.SendScoringAsync(ScoringMessage.For(record), ct).ConfigureAwait(false);
         return new SubmissionAccepted(record.SubmissionId);
     }
 

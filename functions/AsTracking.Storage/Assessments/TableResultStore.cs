@@ -77,7 +77,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
             ToEntity(result, RowKeys.Result(result.PupilId, result.Round.Key, result.ModelVersion), counted));
         var tail = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.SubmissionId))
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.Round.Key, result.PupilId))
             {
                 ["Status"] = SubmissionStatus.Scored.ToString(),
                 ["ModelVersion"] = result.ModelVersion,

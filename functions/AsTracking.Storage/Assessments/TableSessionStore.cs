@@ -53,7 +53,7 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
     public async Task<IReadOnlySet<string>> AssessedPupilsAsync(string schoolId, AcademicRound round, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var prefix = RowKeys.AssessedPrefix(round.Key);
+        var prefix = RowKeys.SubmissionRoundPrefix(round.Key);
         var result = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, select: ["RowKey"], ct: ct).ConfigureAwait(false))
         {

@@ -25,8 +25,9 @@ public sealed class TableSubmissionStore : ISubmissionStore
     private const string RawKekVersion = "RawKekVersion";
     private const string RawKey = "RawKey";
     private const int MaxHeldKeys = 1_000;
-    private const int PupilCheck = 2; // the index of the pupil check in the claim transaction
+    private const int PupilCheck = 1; // the index of the pupil check in the claim transaction
     private const string CodeKey = "CodeKey";
+    private const string SubmissionIdProperty = "SubmissionId";
     private const string PayloadHash = "PayloadHash";
 
     private readonly DataKeyWrapper _keys;
@@ -46,24 +47,18 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, string pupilVersion, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var markerKey = RowKeys.Assessed(record.Round.Key, record.PupilId);
-        // A code belongs to one pupil and round, so the pupil-round marker is the code's claim as well.
-        var marker = new TableEntity(record.SchoolId, markerKey)
-        {
-            ["SubmissionId"] = record.SubmissionId,
-            [CodeKey] = codeKey,
-            [PayloadHash] = payloadHash,
-        };
         var (rawKey, wrapped) = await _keys.GenerateAsync(record.SchoolId, record.SubmissionId, ct).ConfigureAwait(false);
+        // Keyed by round and pupil, the record is also the pupil-round marker, and (holding the code's hash) the code's claim.
         var entity = ToEntity(record);
+        entity[CodeKey] = codeKey;
+        entity[PayloadHash] = payloadHash;
         entity[RawKekVersion] = wrapped.KekVersion;
         entity[RawKey] = wrapped.Ciphertext;
         try
         {
             await table.SubmitTransactionAsync(
             [
-                // The marker comes first: on a retry the transaction reports the used code before anything else.
-                new TableTransactionAction(TableTransactionActionType.Add, marker),
+                // The record comes first: on a retry the transaction reports the used code before anything else.
                 new TableTransactionAction(TableTransactionActionType.Add, entity),
                 // A merge of no properties under If-Match: it only proves the pupil is unchanged since the code was
                 // issued (no opt-out, no roll change), so intake need not read the pupil (R6, R9).
@@ -78,14 +73,13 @@ public sealed class TableSubmissionStore : ISubmissionStore
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(rawKey);
             if (ex.FailedTransactionActionIndex == PupilCheck) return new ClaimResult(ClaimOutcome.PupilChanged, null);
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, markerKey, cancellationToken: ct).ConfigureAwait(false);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, entity.RowKey, cancellationToken: ct).ConfigureAwait(false);
             if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilChanged, null); // gone meanwhile: check again
             var held = existing.Value!;
             if (held.GetString(CodeKey) != codeKey) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
-            var holder = await GetRecordAsync(record.SchoolId, held.GetString("SubmissionId"), ct).ConfigureAwait(false);
             return held.GetString(PayloadHash) == payloadHash
-                ? new ClaimResult(ClaimOutcome.SamePayload, holder)
-                : new ClaimResult(ClaimOutcome.OtherPayload, holder);
+                ? new ClaimResult(ClaimOutcome.SamePayload, FromEntity(held))
+                : new ClaimResult(ClaimOutcome.OtherPayload, FromEntity(held));
         }
     }
 
@@ -108,30 +102,30 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
-    public async Task<SubmissionRecord?> GetRecordAsync(string schoolId, string submissionId, CancellationToken ct)
+    public async Task<SubmissionRecord?> GetRecordAsync(SubmissionRef submission, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Submission(submissionId), cancellationToken: ct).ConfigureAwait(false);
-        return e.HasValue ? FromEntity(e.Value!) : null;
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), cancellationToken: ct).ConfigureAwait(false);
+        return e.HasValue && Matches(e.Value!, submission) ? FromEntity(e.Value!) : null;
     }
 
-    public async Task<StoredSubmission?> GetWithRawAsync(string schoolId, string submissionId, CancellationToken ct)
+    public async Task<StoredSubmission?> GetWithRawAsync(SubmissionRef submission, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         await _created.Value.ConfigureAwait(false);
-        // The record (which holds the raw blob's wrapped key) and the blob are named by the ids: read them together.
-        var recordRead = table.GetEntityIfExistsAsync<TableEntity>(schoolId, RowKeys.Submission(submissionId), cancellationToken: ct);
-        var download = DownloadIfExistsAsync(BlobName(schoolId, submissionId), ct);
+        // The record (which holds the raw blob's wrapped key) and the blob are named by the reference: read them together.
+        var recordRead = table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), cancellationToken: ct);
+        var download = DownloadIfExistsAsync(BlobName(submission.SchoolId, submission.SubmissionId), ct);
         await Task.WhenAll(recordRead, download).ConfigureAwait(false);
         var entity = await recordRead.ConfigureAwait(false);
-        if (!entity.HasValue) return null;
+        if (!entity.HasValue || !Matches(entity.Value!, submission)) return null;
         var record = FromEntity(entity.Value!);
         var content = await download.ConfigureAwait(false);
         var wrapped = new WrappedDataKey(entity.Value!.GetString(RawKekVersion), entity.Value!.GetString(RawKey));
         return new StoredSubmission(record, async openCt =>
         {
             if (content is null) return null;
-            var key = await _keys.UnwrapAsync(schoolId, submissionId, wrapped, openCt).ConfigureAwait(false);
+            var key = await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, wrapped, openCt).ConfigureAwait(false);
             try
             {
                 var json = FieldCipher.Open(content.ToString(), key, AssociatedData(record));
@@ -156,28 +150,31 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
-    public async Task MarkFailedAsync(string schoolId, string submissionId, string reason, CancellationToken ct)
+    public async Task MarkFailedAsync(SubmissionRef submission, string reason, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), select: [SubmissionIdProperty], cancellationToken: ct)
+            .ConfigureAwait(false);
+        // No record, or another submission's: the message named an unknown submission, and nothing is marked.
+        if (!existing.HasValue || !Matches(existing.Value!, submission)) return;
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(schoolId, RowKeys.Submission(submissionId))
+            await table.UpdateEntityAsync(new TableEntity(submission.SchoolId, RowKey(submission))
             {
                 ["Status"] = SubmissionStatus.Failed.ToString(),
                 ["FailureReason"] = reason,
-            }, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            }, existing.Value!.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            // No record to mark: the message named an unknown submission.
+            // Changed or removed meanwhile (scored by a late delivery, say): leave it as it now is.
         }
     }
 
     public async IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        const string prefix = "submission|";
-        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, ct: ct)
+        await foreach (var e in table.QueryPrefixAsync(schoolId, RowKeys.SubmissionPrefix, ct: ct)
             .ConfigureAwait(false))
         {
             yield return FromEntity(e);
@@ -188,11 +185,15 @@ public sealed class TableSubmissionStore : ISubmissionStore
     {
         if (_justClaimed.TryRemove(record.SubmissionId, out var held)) return held;
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = (await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKeys.Submission(record.SubmissionId), select: [RawKekVersion, RawKey], cancellationToken: ct)
+        var e = (await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKey(record.Ref), select: [RawKekVersion, RawKey], cancellationToken: ct)
             .ConfigureAwait(false)).Value;
         return await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, new WrappedDataKey(e.GetString(RawKekVersion), e.GetString(RawKey)), ct)
             .ConfigureAwait(false);
     }
+
+    private static string RowKey(SubmissionRef r) => RowKeys.Submission(r.Round.Key, r.PupilId);
+
+    private static bool Matches(TableEntity e, SubmissionRef r) => e.GetString(SubmissionIdProperty) == r.SubmissionId;
 
     private static string BlobName(SubmissionRecord r) => BlobName(r.SchoolId, r.SubmissionId);
 
@@ -201,8 +202,9 @@ public sealed class TableSubmissionStore : ISubmissionStore
     private static byte[] AssociatedData(SubmissionRecord r) =>
         FieldCipher.AssociatedData(StorageNames.SubmissionsContainer, r.SchoolId, r.SubmissionId, "raw");
 
-    internal static TableEntity ToEntity(SubmissionRecord r) => new(r.SchoolId, RowKeys.Submission(r.SubmissionId))
+    internal static TableEntity ToEntity(SubmissionRecord r) => new(r.SchoolId, RowKey(r.Ref))
     {
+        [SubmissionIdProperty] = r.SubmissionId,
         ["PupilId"] = r.PupilId,
         ["SessionId"] = r.SessionId,
         ["Round"] = r.Round.Key,
@@ -214,7 +216,7 @@ public sealed class TableSubmissionStore : ISubmissionStore
 
     private static SubmissionRecord FromEntity(TableEntity e) => new(
         e.PartitionKey,
-        e.RowKey["submission|".Length..],
+        e.GetString(SubmissionIdProperty),
         e.GetString("PupilId"),
         e.GetString("SessionId"),
         AcademicRound.FromKey(e.GetString("Round")),

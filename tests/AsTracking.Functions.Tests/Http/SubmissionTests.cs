@@ -226,10 +226,9 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             if (race.Submit.Status == 409) Assert.Equal("pupil-opted-out", race.Submit.Code);
             if (race.Submit.Status == 202) records.Add(race.PupilId);
         }
-        // A refused submission left no record, marker (the code's claim) or blob; an accepted one left exactly one of each.
+        // A refused submission left no record (the code's claim and pupil-round marker) or blob; an accepted one left one of each.
         var stored = await s.Storage.RowsAsync(s.SchoolId, "submission|");
         Assert.Equal(records.Order(), stored.Select(r => r.GetString("PupilId")).Order());
-        Assert.Equal(records.Count, (await s.Storage.RowsAsync(s.SchoolId, "assessed|")).Count);
         Assert.Equal(records.Count, (await s.Storage.SubmissionBlobsAsync(s.SchoolId)).Count);
     }
 
@@ -244,10 +243,9 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.Equal(202, accepted.Status);
 
         AssertProblem(await s.SubmitAsync(Scenario.Submission(second)), 409, "code-used");
-        var marker = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "assessed|"));
-        Assert.Equal(accepted.Json.GetProperty("submissionId").GetString(), marker.GetString("SubmissionId"));
+        var record = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
+        Assert.Equal(accepted.Json.GetProperty("submissionId").GetString(), record.GetString("SubmissionId"));
         Assert.Single(await s.Storage.SubmissionBlobsAsync(s.SchoolId));
-        Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
     }
 
     [Fact]
@@ -373,7 +371,6 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.EndsWith(accepted.Json.GetProperty("submissionId").GetString() + ".json", blob, StringComparison.Ordinal);
         Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId));
         Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
-        Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "assessed|"));
     }
 
     [Fact]
@@ -397,7 +394,7 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             output.WriteLine($"warm submission: {calls.Count} calls\n  " + string.Join("\n  ", calls));
             Assert.True(calls.Count == 4, "storage calls:\n" + string.Join("\n", calls));
             Assert.Matches(@"^GET /devstoreaccount1/Codes\(PartitionKey='([0-9a-f]{32})',RowKey='\1'\)$", calls[0]); // the code's keyed hash
-            // Marker (the code's claim), record (with the raw key), and the pupil-unchanged-since-issue check: the pupil is not read.
+            // Record (the code's claim and pupil-round marker, with the raw key) and the pupil-unchanged-since-issue check: the pupil is not read.
             Assert.Matches(@"^POST /devstoreaccount1/\$batch$", calls[1]);
             Assert.Matches(new Regex($"^PUT /devstoreaccount1/submissions/{s.SchoolId}/[^/]+\\.json$"), calls[2]); // raw blob, create-only
             Assert.Matches(@"^POST /devstoreaccount1/assessment-scoring/messages$", calls[3]);                   // scoring message

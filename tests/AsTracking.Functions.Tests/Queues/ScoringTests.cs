@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AsTracking.Core;
 using AsTracking.Core.Assessments;
 using AsTracking.Core.Audit;
 using AsTracking.Core.Ports;
@@ -41,8 +42,14 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         return new Submitted(s, staff, pupilId, accepted.Json.GetProperty("submissionId").GetString()!);
     }
 
-    private static QueueMessage Message(string schoolId, string submissionId, long dequeueCount = 1) =>
-        QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString($"{{\"schoolId\":\"{schoolId}\",\"submissionId\":\"{submissionId}\"}}"), dequeueCount);
+    private static QueueMessage Message(Submitted sub, long dequeueCount = 1, string round = "2026-27-1") =>
+        Message(sub.Scenario.SchoolId, sub.PupilId, sub.SubmissionId, dequeueCount, round);
+
+    private static QueueMessage Message(string schoolId, string pupilId, string submissionId, long dequeueCount = 1, string round = "2026-27-1") =>
+        QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString(
+            $"{{\"schoolId\":\"{schoolId}\",\"submissionId\":\"{submissionId}\",\"pupilId\":\"{pupilId}\",\"round\":\"{round}\"}}"), dequeueCount);
+
+    private static SubmissionRef Ref(Submitted sub) => new(sub.Scenario.SchoolId, new AcademicRound("2026/27", 1), sub.PupilId, sub.SubmissionId);
 
     private static async Task DeliverAsync(Scenario s, QueueMessage message)
     {
@@ -58,7 +65,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s);
-        var message = Message(s.SchoolId, sub.SubmissionId);
+        var message = Message(sub);
         await DeliverAsync(s, message);
         await DeliverAsync(s, message);
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => DeliverAsync(s, message)));
@@ -106,15 +113,15 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         var sub = await SubmitWorkedExampleAsync(s);
 
         crash.Armed = true;
-        await Assert.ThrowsAsync<IOException>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId)));
+        await Assert.ThrowsAsync<IOException>(() => DeliverAsync(s, Message(sub)));
         var results = s.Host.Services.GetRequiredService<IResultStore>();
         Assert.Single(await results.ForPupilAsync(s.SchoolId, sub.PupilId, default)); // the result committed
         var trail = await s.Host.Services.GetRequiredService<IAuditTrail>().ReadAsync(s.SchoolId, sub.PupilId, null, null, default);
         Assert.DoesNotContain(trail, e => e.Action == "assessment.score");
 
         // The host redelivers: the result is found, and the missing audit records are appended, once.
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 2));
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 3))));
+        await DeliverAsync(s, Message(sub, dequeueCount: 2));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeliverAsync(s, Message(sub, dequeueCount: 3))));
         Assert.Single(await results.ForPupilAsync(s.SchoolId, sub.PupilId, default));
         Assert.Equal(1, (await results.SummaryAsync(s.SchoolId, new AcademicRound("2026/27", 1), "default-v1@1", CohortScope.All, default))!.Assessed);
         await AssertAuditedOnceAsync(s, sub);
@@ -125,17 +132,17 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s);
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        await DeliverAsync(s, Message(sub));
 
         // The raw blob is gone (e.g. removed by retention) or no longer opens: a repeat still completes.
         var blob = new Azure.Storage.Blobs.BlobServiceClient(s.Host.Configuration["AzureWebJobsStorage"])
             .GetBlobContainerClient("submissions").GetBlobClient($"{s.SchoolId}/{sub.SubmissionId}.json");
         await blob.UploadAsync(BinaryData.FromString("v1.garbage"), overwrite: true);
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 2));
+        await DeliverAsync(s, Message(sub, dequeueCount: 2));
         await blob.DeleteAsync();
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, dequeueCount: 3));
+        await DeliverAsync(s, Message(sub, dequeueCount: 3));
 
-        var record = await s.Host.Services.GetRequiredService<ISubmissionStore>().GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        var record = await s.Host.Services.GetRequiredService<ISubmissionStore>().GetRecordAsync(Ref(sub), default);
         Assert.Equal(SubmissionStatus.Scored, record!.Status);
         Assert.Single(await s.Host.Services.GetRequiredService<IResultStore>().ForPupilAsync(s.SchoolId, sub.PupilId, default));
         await AssertAuditedOnceAsync(s, sub);
@@ -148,27 +155,27 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         await using var s = await Scenario.CreateAsync(azurite, configure: recorder.AddTo);
         var (staff, pupils) = await s.PractitionerWithRollAsync("Ada", "Ben", "Cal");
         var codes = await s.IssueCodesAsync(staff, [.. pupils.Values]);
-        var submissions = new List<string>();
+        var submissions = new List<Submitted>();
         foreach (var pupil in new[] { "Ada", "Ben", "Cal" })
         {
             var accepted = await s.SubmitAsync(Scenario.Submission(codes[pupils[pupil]]));
             Assert.Equal(202, accepted.Status);
-            submissions.Add(accepted.Json.GetProperty("submissionId").GetString()!);
+            submissions.Add(new Submitted(s, staff, pupils[pupil], accepted.Json.GetProperty("submissionId").GetString()!));
         }
         // The first scoring of the round in this host loads the round's summary rows and reads the audit head once.
-        await DeliverAsync(s, Message(s.SchoolId, submissions[0]));
+        await DeliverAsync(s, Message(submissions[0]));
 
-        foreach (var submissionId in submissions.Skip(1))
+        foreach (var submitted in submissions.Skip(1))
         {
             recorder.Clear();
-            await DeliverAsync(s, Message(s.SchoolId, submissionId));
+            await DeliverAsync(s, Message(submitted));
             var calls = recorder.Calls;
             var listing = "storage calls:\n" + string.Join("\n", calls);
             Assert.True(calls.Count == 8, listing);
             Assert.DoesNotContain(calls, c => c.Contains("Schools()", StringComparison.Ordinal)); // no range read: Azurite scans the whole table for one
             void One(string pattern) => Assert.True(calls.Count(c => Regex.IsMatch(c, pattern)) == 1, pattern + "\n" + listing);
-            One($@"^GET /devstoreaccount1/Schools\(PartitionKey='{s.SchoolId}',RowKey='submission(%7C|\|){submissionId}'\)$"); // record + raw key
-            One($@"^GET /devstoreaccount1/submissions/{s.SchoolId}/{submissionId}\.json$");                                     // raw blob, alongside
+            One($@"^GET /devstoreaccount1/Schools\(PartitionKey='{s.SchoolId}',RowKey='submission(%7C|\|)2026-27-1(%7C|\|){submitted.PupilId}'\)$"); // record + raw key
+            One($@"^GET /devstoreaccount1/submissions/{s.SchoolId}/{submitted.SubmissionId}\.json$");                            // raw blob, alongside
             One(@"^GET /devstoreaccount1/Schools\(PartitionKey='[^']+',RowKey='result(%7C|\|)p[0-9a-z]{26}(%7C|\|)2026-27-1(%7C|\|)[^']+'\)$"); // this round's result, if any
             One(@"^GET /devstoreaccount1/Schools\(PartitionKey='[^']+',RowKey='trend(%7C|\|)p[0-9a-z]{26}(%7C|\|)[^']+'\)$");    // earlier rounds' polar state (trend flags)
             One(@"^GET /devstoreaccount1/Schools\(PartitionKey='[^']+',RowKey='pupil(%7C|\|)p[0-9a-z]{26}'\)$");               // pupil state, alongside
@@ -177,24 +184,42 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         }
     }
 
+    [Theory]
+    [InlineData("{\"schoolId\":\"S\",\"submissionId\":\"X\"}")]                                   // no pupil or round
+    [InlineData("{\"schoolId\":\"S\",\"submissionId\":\"X\",\"pupilId\":\"P\",\"round\":\"2026-27-4\"}")] // no such round
+    [InlineData("{\"schoolId\":\"S\",\"submissionId\":\"OTHER\",\"pupilId\":\"P\",\"round\":\"2026-27-1\"}")] // another submission's id
+    [InlineData("not json")]
+    public async Task Malformed_or_mismatched_message_fails_and_on_the_fifth_attempt_marks_nothing_R8(string template)
+    {
+        await using var s = await Scenario.CreateAsync(azurite);
+        var sub = await SubmitWorkedExampleAsync(s);
+        var body = template.Replace("\"S\"", $"\"{s.SchoolId}\"", StringComparison.Ordinal).Replace("\"X\"", $"\"{sub.SubmissionId}\"", StringComparison.Ordinal)
+            .Replace("\"P\"", $"\"{sub.PupilId}\"", StringComparison.Ordinal).Replace("OTHER", Ids.NewOpaqueId(IdKinds.Submission), StringComparison.Ordinal);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString(body), 5)));
+        var record = await s.Host.Services.GetRequiredService<ISubmissionStore>().GetRecordAsync(Ref(sub), default);
+        Assert.Equal(SubmissionStatus.Received, record!.Status); // the message did not name this submission: it is not marked failed
+        Assert.Empty(await s.Host.Services.GetRequiredService<IResultStore>().ForPupilAsync(s.SchoolId, sub.PupilId, default));
+    }
+
     [Fact]
     public async Task Unscorable_submission_is_marked_failed_on_the_fifth_attempt_R8()
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s);
         var store = s.Host.Services.GetRequiredService<ISubmissionStore>();
-        var record = await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        var record = await store.GetRecordAsync(Ref(sub), default);
         // Corrupt the sealed raw blob: it no longer opens.
         var blobs = new Azure.Storage.Blobs.BlobServiceClient(s.Host.Configuration["AzureWebJobsStorage"]);
         await blobs.GetBlobContainerClient("submissions").GetBlobClient($"{s.SchoolId}/{sub.SubmissionId}.json").UploadAsync(BinaryData.FromString("v1.garbage"), overwrite: true);
 
         for (int attempt = 1; attempt <= 4; attempt++)
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, attempt)));
-            Assert.Equal(SubmissionStatus.Received, (await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default))!.Status);
+            await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(sub, attempt)));
+            Assert.Equal(SubmissionStatus.Received, (await store.GetRecordAsync(Ref(sub), default))!.Status);
         }
-        await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId, 5)));
-        var failed = await store.GetRecordAsync(s.SchoolId, sub.SubmissionId, default);
+        await Assert.ThrowsAnyAsync<Exception>(() => DeliverAsync(s, Message(sub, 5)));
+        var failed = await store.GetRecordAsync(Ref(sub), default);
         Assert.Equal(SubmissionStatus.Failed, failed!.Status);
         Assert.Contains("5 attempts", failed.FailureReason, StringComparison.Ordinal);
         Assert.Equal(record!.PupilId, failed.PupilId);
@@ -205,7 +230,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s);
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        await DeliverAsync(s, Message(sub));
 
         // Publish version 2 of the model (same rules, new version) and re-score through the API.
         var json = JsonNode.Parse(ScoringModel.Default.ToJson())!;
@@ -214,7 +239,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         models.Current = ScoringModel.Parse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
         var rescore = await s.Host.InvokeAsync<Rescore>((f, r) => f.RescoreSchool(r, s.SchoolId, default), new HttpRequestSpec("POST", "/", s.PlatformAdminToken));
         Assert.Equal((202, 1), (rescore.Status, rescore.Json.GetProperty("queued").GetInt32()));
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        await DeliverAsync(s, Message(sub));
 
         var results = await s.Host.Services.GetRequiredService<IResultStore>().ForPupilAsync(s.SchoolId, sub.PupilId, default);
         Assert.Equal(["default-v1@1", "default-v1@2"], results.Select(r => r.ModelVersion).Order());
@@ -228,7 +253,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s);
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        await DeliverAsync(s, Message(sub));
         async Task<int> Assessed() => (await s.Host.InvokeAsync<Reports>((f, r) => f.GetCohort(r, s.SchoolId, default),
             new HttpRequestSpec("GET", "/", sub.Staff, Query: "academicYear=2026/27&round=1"))).Json.GetProperty("assessed").GetInt32();
         async Task<int> Priority() => (await s.Host.InvokeAsync<Reports>((f, r) => f.GetPriority(r, s.SchoolId, default),
@@ -251,7 +276,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var first = await SubmitWorkedExampleAsync(s);
-        await DeliverAsync(s, Message(s.SchoolId, first.SubmissionId));
+        await DeliverAsync(s, Message(first));
         // Round 2: trustOfSelf outOfSchool is polar again (persistent needs three rounds), selfDisclosure is balanced,
         // and seekingChange inSchool turns polar-low: new-polar.
         var session = await s.Host.InvokeAsync<Sessions>((f, r) => f.OpenSession(r, s.SchoolId, default), new HttpRequestSpec("POST", "/", first.Staff,
@@ -263,7 +288,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
         {
             code, outOfSchool = outside, inSchool = inside, startedAt = "2027-01-10T09:00:00Z", completedAt = "2027-01-10T09:10:00Z",
         }));
-        await DeliverAsync(s, Message(s.SchoolId, accepted.Json.GetProperty("submissionId").GetString()!));
+        await DeliverAsync(s, Message(s.SchoolId, first.PupilId, accepted.Json.GetProperty("submissionId").GetString()!, round: "2026-27-2"));
 
         var report = await s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, first.PupilId, default), new HttpRequestSpec("GET", "/", first.Staff));
         var rounds = report.Json.GetProperty("rounds");
@@ -280,7 +305,7 @@ public sealed class ScoringTests(AzuriteFixture azurite)
     {
         await using var s = await Scenario.CreateAsync(azurite);
         var sub = await SubmitWorkedExampleAsync(s); // the pupil is in tutor group 8A, year 8
-        await DeliverAsync(s, Message(s.SchoolId, sub.SubmissionId));
+        await DeliverAsync(s, Message(sub));
         var own = await s.StaffAsync("Tutor", "tutor", tutorGroups: ["8A"]);
         var other = await s.StaffAsync("Tutor", "tutor", tutorGroups: ["9B"]);
         Task<ApiResponse> Report(string token) => s.Host.InvokeAsync<Reports>((f, r) => f.GetPupilReport(r, s.SchoolId, sub.PupilId, default), new HttpRequestSpec("GET", "/", token));

@@ -16,7 +16,7 @@ namespace AsTracking.Functions.Tests.Support;
 public sealed class AzuriteStorage(string connectionString)
 {
     /// <summary>The rows the intake and scoring write in a school's partition.</summary>
-    public static readonly string[] IntakeRowPrefixes = ["submission|", "assessed|", "result|"];
+    public static readonly string[] IntakeRowPrefixes = ["submission|", "result|", "trend|"];
 
     public TableClient Table(string name) => new TableServiceClient(connectionString).GetTableClient(name);
 

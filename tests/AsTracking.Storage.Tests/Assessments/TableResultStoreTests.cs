@@ -34,12 +34,17 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
         await schools.CreateIfNotExistsAsync();
         var submissionId = Ids.NewOpaqueId(IdKinds.Submission);
-        await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Submission(submissionId)) { ["Status"] = nameof(SubmissionStatus.Received) });
+        var pupilId = Ids.NewOpaqueId(IdKinds.Pupil);
+        await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Submission(Round.Key, pupilId))
+        {
+            ["SubmissionId"] = submissionId,
+            ["Status"] = nameof(SubmissionStatus.Received),
+        });
         var random = new Random(seed);
         var answers = Enumerable.Range(0, 32).Select(_ => random.Next(1, 7)).ToArray();
         var yearGroup = 7 + seed % 3;
         var tutorGroup = seed % 5 == 0 ? null : $"{yearGroup}{(char)('A' + seed % 2)}";
-        return new AssessmentResult(schoolId, Ids.NewOpaqueId(IdKinds.Pupil), submissionId, Round, DateTimeOffset.UtcNow, yearGroup, tutorGroup,
+        return new AssessmentResult(schoolId, pupilId, submissionId, Round, DateTimeOffset.UtcNow, yearGroup, tutorGroup,
             Scorer.Score(answers.AsSpan(0, 16), answers.AsSpan(16)));
     }
 
@@ -168,7 +173,7 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<PupilChangedException>(() => store.AddAsync(result, counted, read.Headers.ETag!.Value.ToString(), default));
         Assert.Empty(await store.ForPupilAsync(schoolId, result.PupilId, default));
         await AssertSummariesExactAsync(schoolId, []);
-        var record = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Submission(result.SubmissionId))).Value;
+        var record = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Submission(result.Round.Key, result.PupilId))).Value;
         Assert.Equal(nameof(SubmissionStatus.Received), record.GetString("Status"));
 
         // Read again, the pupil is opted out: the result is kept, uncounted.
@@ -190,7 +195,7 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
             var answers = Enumerable.Range(0, 32).Select(k => (k + i) % 2 == 0 ? 1 : 6).ToArray(); // polar in varying cells
             var result = template with { Round = rounds[i], SubmissionId = Ids.NewOpaqueId(IdKinds.Submission), Scoring = Scorer.Score(answers.AsSpan(0, 16), answers.AsSpan(16)) };
             var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
-            await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Submission(result.SubmissionId)) { ["Status"] = nameof(SubmissionStatus.Received) });
+            await schools.UpsertEntityAsync(new TableEntity(schoolId, RowKeys.Submission(result.Round.Key, result.PupilId)) { ["SubmissionId"] = result.SubmissionId, ["Status"] = nameof(SubmissionStatus.Received) });
             Assert.True(await store.AddAsync(result, counted: true, null, default));
             scored[rounds[i].Key] = result.Scoring.Polar.Bits;
         }
