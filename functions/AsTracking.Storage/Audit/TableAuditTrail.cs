@@ -199,7 +199,9 @@ public sealed class TableAuditTrail : IAuditTrail
                 {
                     if (append.Done.Task.IsCompleted) break;
                     var batch = chain.TakeBatch();
-                    if (batch.Count > 0) await CommitAsync(chain, batch, ct).ConfigureAwait(false);
+                    // The batch carries other callers' appends: one caller giving up (a client that disconnected)
+                    // must not fail theirs, so the write itself is not cancelled; the SDK's timeouts bound it.
+                    if (batch.Count > 0) await CommitAsync(chain, batch, CancellationToken.None).ConfigureAwait(false);
                 }
                 finally
                 {

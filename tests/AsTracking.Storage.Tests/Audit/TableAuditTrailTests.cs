@@ -1,3 +1,6 @@
+using Azure.Core.Pipeline;
+using Azure.Core;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using AsTracking.Core.Audit;
 using AsTracking.Storage.Audit;
@@ -463,5 +466,73 @@ public sealed class TableAuditTrailTests(AzuriteFixture azurite, ITestOutputHelp
         await Assert.ThrowsAsync<ArgumentException>(() => trail.AppendOnceAsync("k", [Record(school, 0), Record(NewSchool(), 1)], CancellationToken.None));
         var tooMany = Enumerable.Range(0, TableAuditTrail.MaxEntriesPerTransaction).Select(i => Record(school, i)).ToList();
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => trail.AppendOnceAsync("k", tooMany, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_does_not_fail_the_appends_carried_in_its_turn_R18()
+    {
+        var gates = new GatedTransactions();
+        var table = NewTable();
+        var trail = new TableAuditTrail(new TableClient(azurite.ConnectionString, table.Name, gates.AddTo(new TableClientOptions())), _pseudonymizer, TimeProvider.System);
+        var school = NewSchool();
+        await trail.AppendAsync(Record(school, 0), CancellationToken.None); // the table exists
+
+        // X's transaction is held, so A and then B..P queue for the next turn, in that order.
+        var holdX = gates.Hold();
+        var x = trail.AppendAsync(Record(school, 1), CancellationToken.None);
+        await gates.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        using var giveUp = new CancellationTokenSource();
+        var a = trail.AppendAsync(Record(school, 2), giveUp.Token);
+        await Task.Delay(50);
+        var others = Enumerable.Range(3, 15).Select(i => trail.AppendAsync(Record(school, i), CancellationToken.None)).ToList();
+        await Task.Delay(50);
+
+        // A takes the next turn with B..P in its batch; its transaction is held too, and then A gives up.
+        var holdA = gates.Hold();
+        holdX.SetResult();
+        await x;
+        await gates.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        giveUp.Cancel();
+        await Task.Delay(50);
+        holdA.SetResult();
+
+        await Task.WhenAll(others); // none of them fails because A gave up
+        await a;                    // and A's own append, already on its way, was written too
+        var verification = await trail.VerifyAsync(school, CancellationToken.None);
+        Assert.Equal(new AuditVerification(18, true, null), verification);
+    }
+
+    /// <summary>Holds table transactions ($batch) until released, honouring the request's cancellation.</summary>
+    private sealed class GatedTransactions : HttpPipelinePolicy
+    {
+        private readonly ConcurrentQueue<TaskCompletionSource> _holds = new();
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public TaskCompletionSource Hold()
+        {
+            var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holds.Enqueue(hold);
+            return hold;
+        }
+
+        public TableClientOptions AddTo(TableClientOptions options)
+        {
+            options.AddPolicy(this, HttpPipelinePosition.PerCall);
+            return options;
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && _holds.TryDequeue(out var hold))
+            {
+                Entered.Release();
+                await hold.Task.WaitAsync(message.CancellationToken);
+            }
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The audit trail is asynchronous.");
     }
 }
