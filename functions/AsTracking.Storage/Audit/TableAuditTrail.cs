@@ -272,27 +272,36 @@ public sealed class TableAuditTrail : IAuditTrail
                     foreach (var append in batch) append.Done.TrySetResult(true);
                     return;
                 }
-                catch (TableTransactionFailedException ex) when (IsConcurrencyConflict(ex)
-                    && ex.FailedTransactionActionIndex is { } failed && onceRows.TryGetValue(failed, out var repeated))
+                catch (RequestFailedException ex) when (IsConcurrencyConflict(ex))
                 {
-                    // This append's once-row exists: its records are already in the trail. Nothing was written, so
-                    // the head read is still current; the rest of the batch is tried again at once.
-                    repeated.Done.TrySetResult(false);
-                    batch.Remove(repeated);
-                    chain.Head = head.ETag is null ? null : head;
-                    if (batch.Count == 0) return;
-                    attempt--;
-                }
-                catch (RequestFailedException ex) when (IsConcurrencyConflict(ex) && attempt < MaxAttempts)
-                {
+                    // A retry inside the SDK can meet its own first try, committed with its answer lost: the head is
+                    // then exactly what this transaction wrote, and writing the entries again would duplicate them.
+                    var current = await ReadHeadAsync(chain.SchoolId, ct).ConfigureAwait(false);
+                    if (current.Sequence == sequence && current.Hash == previous)
+                    {
+                        chain.Head = current;
+                        foreach (var append in batch) append.Done.TrySetResult(true);
+                        return;
+                    }
+                    chain.Head = current.ETag is null ? null : current; // the next try writes on the head just read
+                    if (ex is TableTransactionFailedException { FailedTransactionActionIndex: { } failed } && onceRows.TryGetValue(failed, out var repeated))
+                    {
+                        // This append's once-row exists: its records are already in the trail. The rest of the
+                        // batch is tried again at once.
+                        repeated.Done.TrySetResult(false);
+                        batch.Remove(repeated);
+                        if (batch.Count == 0) return;
+                        attempt--;
+                        continue;
+                    }
+                    if (attempt >= MaxAttempts)
+                    {
+                        throw new InvalidOperationException(
+                            $"The audit append did not succeed after {MaxAttempts} attempts because of concurrent appends.", ex);
+                    }
                     // Another instance moved the head (412) or added the same sequence / the first head (409).
                     // Real time, not the injected clock: the clock only stamps entries.
                     await Task.Delay(Backoff(attempt), ct).ConfigureAwait(false);
-                }
-                catch (RequestFailedException ex) when (IsConcurrencyConflict(ex))
-                {
-                    throw new InvalidOperationException(
-                        $"The audit append did not succeed after {MaxAttempts} attempts because of concurrent appends.", ex);
                 }
             }
         }

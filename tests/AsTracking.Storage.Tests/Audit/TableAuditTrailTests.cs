@@ -502,6 +502,47 @@ public sealed class TableAuditTrailTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(new AuditVerification(18, true, null), verification);
     }
 
+    [Fact]
+    public async Task An_SDK_retry_of_a_committed_append_whose_answer_was_lost_writes_nothing_twice_R18()
+    {
+        var lose = new LoseFirstTransactionAnswer();
+        var options = new TableClientOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
+        var table = NewTable();
+        var trail = new TableAuditTrail(new TableClient(azurite.ConnectionString, table.Name, options), _pseudonymizer, TimeProvider.System);
+        var school = NewSchool();
+
+        await trail.AppendManyAsync([Record(school, 0), Record(school, 1), Record(school, 2)], CancellationToken.None);
+        Assert.True(await trail.AppendOnceAsync("once-key", [Record(school, 3)], CancellationToken.None));
+
+        Assert.Equal(2, lose.Dropped); // both transactions committed, lost their answers and were retried by the SDK
+        Assert.Equal(new AuditVerification(4, true, null), await trail.VerifyAsync(school, CancellationToken.None));
+    }
+
+    /// <summary>Lets the first try of each of the first two appends commit, then loses its answer, as a dropped connection would.</summary>
+    private sealed class LoseFirstTransactionAnswer : HttpPipelinePolicy
+    {
+        private int _seen;
+        private int _dropped;
+
+        public int Dropped => _dropped;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            // Every other transaction: the first try of each append loses its answer, its retry keeps it.
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _seen) is 1 or 3)
+            {
+                Interlocked.Increment(ref _dropped);
+                throw new IOException("The connection closed before the answer arrived.");
+            }
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The audit trail is asynchronous.");
+    }
+
     /// <summary>Holds table transactions ($batch) until released, honouring the request's cancellation.</summary>
     private sealed class GatedTransactions : HttpPipelinePolicy
     {
