@@ -35,6 +35,7 @@ public sealed class TableAuditTrail : IAuditTrail
     public const int MaxAttempts = 50;
 
     internal const string HeadRowKey = "head";
+    private const string WriterProperty = "Writer";
     internal const string OncePrefix = "once|";
     internal const string EntryPrefix = "e";
     internal const string FirstEntryRowKey = "e0000000000000000000";
@@ -230,6 +231,7 @@ public sealed class TableAuditTrail : IAuditTrail
             {
                 var head = chain.Head ?? await ReadHeadAsync(chain.SchoolId, ct).ConfigureAwait(false);
                 chain.Head = null; // unknown until this transaction's outcome is
+                var writer = Guid.NewGuid().ToString("N");
                 var at = TruncateToMilliseconds(_clock.GetUtcNow());
                 var actions = new List<TableTransactionAction>(MaxEntriesPerTransaction + 1);
                 var onceRows = new Dictionary<int, Append>();
@@ -257,6 +259,7 @@ public sealed class TableAuditTrail : IAuditTrail
                 {
                     ["Sequence"] = sequence,
                     ["Hash"] = previous,
+                    [WriterProperty] = writer,
                 };
                 actions.Add(head.ETag is { } etag
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
@@ -267,17 +270,18 @@ public sealed class TableAuditTrail : IAuditTrail
                     var response = await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
                     // The head's new ETag lets the next turn write without reading it.
                     chain.Head = response.Value.Count == actions.Count && response.Value[^1].Headers.ETag is { } written
-                        ? new Head(sequence, previous, written)
+                        ? new Head(sequence, previous, written, writer)
                         : null;
                     foreach (var append in batch) append.Done.TrySetResult(true);
                     return;
                 }
                 catch (RequestFailedException ex) when (IsConcurrencyConflict(ex))
                 {
-                    // A retry inside the SDK can meet its own first try, committed with its answer lost: the head is
-                    // then exactly what this transaction wrote, and writing the entries again would duplicate them.
+                    // A retry inside the SDK can meet its own first try, committed with its answer lost: the head then
+                    // names this transaction as its writer, and writing the entries again would duplicate them. (Equal
+                    // entries from another instance can give an equal hash, so the hash alone would not tell.)
                     var current = await ReadHeadAsync(chain.SchoolId, ct).ConfigureAwait(false);
-                    if (current.Sequence == sequence && current.Hash == previous)
+                    if (current.Writer == writer)
                     {
                         chain.Head = current;
                         foreach (var append in batch) append.Done.TrySetResult(true);
@@ -320,10 +324,10 @@ public sealed class TableAuditTrail : IAuditTrail
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(schoolId, HeadRowKey, cancellationToken: ct).ConfigureAwait(false);
         if (!response.HasValue || response.Value is null)
         {
-            return new Head(0, AuditChain.GenesisHash, null);
+            return new Head(0, AuditChain.GenesisHash, null, null);
         }
         var entity = response.Value;
-        return new Head(entity.GetInt64("Sequence") ?? 0, entity.GetString("Hash") ?? string.Empty, entity.ETag);
+        return new Head(entity.GetInt64("Sequence") ?? 0, entity.GetString("Hash") ?? string.Empty, entity.ETag, entity.GetString(WriterProperty));
     }
 
     private async Task EnsureTableAsync(CancellationToken ct)
@@ -455,5 +459,6 @@ public sealed class TableAuditTrail : IAuditTrail
         }
     }
 
-    private sealed record Head(long Sequence, string Hash, ETag? ETag);
+    /// <summary>The chain's head; <paramref name="Writer"/> names the transaction that wrote it.</summary>
+    private sealed record Head(long Sequence, string Hash, ETag? ETag, string? Writer);
 }
