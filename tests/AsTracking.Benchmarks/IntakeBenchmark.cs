@@ -321,15 +321,20 @@ internal static class IntakeBenchmark
     /// </summary>
     private sealed class ScoredWatcher(TableClient table, string schoolId)
     {
+        // The benchmark's sessions are all 2026/27 round 1; each submission's record is on its pupil's entity.
+        private const string RecordProperty = "S2026_27_1", StatusProperty = "S2026_27_1Status";
+
         /// <summary>Waits until no record is Received (or the timeout), then reads every Scored one.</summary>
         public async Task<Dictionary<string, DateTimeOffset>> ScoredAtAsync(TimeSpan timeout, CancellationToken ct)
         {
             var deadline = DateTimeOffset.UtcNow + timeout;
             while (DateTimeOffset.UtcNow < deadline && await AnyAsync("Received", ct)) await Task.Delay(PollInterval, ct);
             var scored = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            await foreach (var e in table.QueryAsync<TableEntity>(Filter("Scored"), select: ["SubmissionId", "Timestamp"], cancellationToken: ct))
+            // The pupil's Timestamp is that of the scoring transaction, which marked the submission scored.
+            await foreach (var e in table.QueryAsync<TableEntity>(Filter("Scored"), select: [RecordProperty, "Timestamp"], cancellationToken: ct))
             {
-                scored[e.GetString("SubmissionId")] = e.Timestamp!.Value;
+                using var record = JsonDocument.Parse(e.GetString(RecordProperty));
+                scored[record.RootElement.GetProperty("submissionId").GetString()!] = e.Timestamp!.Value;
             }
             return scored;
         }
@@ -341,7 +346,8 @@ internal static class IntakeBenchmark
         }
 
         private string Filter(string status) => TableClient.CreateQueryFilter(
-            $"PartitionKey eq {schoolId} and RowKey ge {RowKeys.SubmissionPrefix} and RowKey lt {RowKeys.PrefixEnd(RowKeys.SubmissionPrefix)} and Status eq {status}");
+            $"PartitionKey eq {schoolId} and RowKey ge {RowKeys.PupilPrefix} and RowKey lt {RowKeys.PrefixEnd(RowKeys.PupilPrefix)}")
+            + $" and {StatusProperty} eq '{status}'";
     }
 
     /// <summary>The raw storage work every submission needs, through the SDK clients directly: a create-only blob and a Base64 queue message.</summary>

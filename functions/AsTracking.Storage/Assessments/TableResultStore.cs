@@ -23,8 +23,8 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
 {
     private const int MaxAttempts = 30;
 
-    // A result's tail: the record marked scored, the trend row, and (when given a pupil version) the pupil check last.
-    private const int PupilCheckedTail = 3;
+    // A result's tail: the trend row, then the submission marked scored on the pupil's entity (the pupil check).
+    private const int ResultTail = 2;
 
     /// <summary>
     /// Each summary is kept in this many shards, so concurrent scorers of one school update different rows; readers
@@ -77,21 +77,16 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
             ToEntity(result, RowKeys.Result(result.PupilId, result.Round.Key, result.ModelVersion), counted));
         var tail = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Submission(result.Round.Key, result.PupilId))
-            {
-                ["Status"] = SubmissionStatus.Scored.ToString(),
-                ["ModelVersion"] = result.ModelVersion,
-            }, ETag.All),
             // The round's polar state joins the pupil's trend row (a merge of one property, so rounds scored at the
             // same time never overwrite each other): the next round reads its history with one point read.
             new(TableTransactionActionType.UpsertMerge, TrendRow.For(result)),
+            // The submission, kept on the pupil's entity, is marked scored. Under If-Match at the version the scorer
+            // read, an opt-out committed since fails the transaction, so the result cannot be counted for a pupil
+            // who has just left every figure (R9).
+            new(TableTransactionActionType.UpdateMerge,
+                SubmissionColumns.StatusChange(result.SchoolId, result.PupilId, result.Round, SubmissionStatus.Scored, result.ModelVersion),
+                pupilVersion is null ? ETag.All : new ETag(pupilVersion)),
         };
-        // A merge of no properties under If-Match: an opt-out committed after the pupil was read fails the
-        // transaction, so the result cannot be counted for a pupil who has just left every figure (R9).
-        if (pupilVersion is not null)
-        {
-            tail.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(result.SchoolId, RowKeys.Pupil(result.PupilId)), new ETag(pupilVersion)));
-        }
         if (!counted)
         {
             try
@@ -140,7 +135,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     /// Commits <paramref name="first"/>, the result's summary rows in a leased shard (each guarded by its ETag), and
     /// <paramref name="tail"/> in one transaction. Summary conflicts are retried; a conflict on
     /// <paramref name="first"/> returns false with nothing written. A failed pupil check (the last of a result's
-    /// full tail) throws <see cref="PupilChangedException"/>.
+    /// tail) throws <see cref="PupilChangedException"/>.
     /// </summary>
     private async Task<bool> CommitWithSummariesAsync(TableClient table, AssessmentResult result, int sign,
         TableTransactionAction first, IReadOnlyList<TableTransactionAction> tail, CancellationToken ct)
@@ -181,7 +176,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
                 {
                     if (ex.FailedTransactionActionIndex == 0) return false;
-                    if (tail.Count == PupilCheckedTail && ex.FailedTransactionActionIndex == actions.Count - 1) throw new PupilChangedException();
+                    if (tail.Count == ResultTail && ex.FailedTransactionActionIndex == actions.Count - 1 && ex.Status == 412) throw new PupilChangedException();
                     if (ex.Status == 404) throw;
                     // Another instance changed a summary row (or created it): read that row again, or all if unsure which.
                     var index = ex.FailedTransactionActionIndex is { } failed && failed - 1 < keys.Length ? failed - 1 : -1;

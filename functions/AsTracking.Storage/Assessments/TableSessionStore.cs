@@ -53,11 +53,12 @@ public sealed class TableSessionStore(TableProvider tables) : ISessionStore
     public async Task<IReadOnlySet<string>> AssessedPupilsAsync(string schoolId, AcademicRound round, CancellationToken ct)
     {
         var table = await tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var prefix = RowKeys.SubmissionRoundPrefix(round.Key);
+        // A pupil's submissions live on the pupil's entity: the pupils whose entity has one for the round.
+        var status = SubmissionColumns.Status(round.Key);
         var result = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in table.QueryPrefixAsync(schoolId, prefix, select: ["RowKey"], ct: ct).ConfigureAwait(false))
+        await foreach (var e in table.QueryPrefixAsync(schoolId, RowKeys.PupilPrefix, select: ["RowKey", status], ct: ct).ConfigureAwait(false))
         {
-            result.Add(e.RowKey[prefix.Length..]);
+            if (e.GetString(status) is { Length: > 0 }) result.Add(e.RowKey[RowKeys.PupilPrefix.Length..]);
         }
         return result;
     }

@@ -11,24 +11,18 @@ using Azure.Storage.Blobs.Models;
 namespace AsTracking.Storage.Assessments;
 
 /// <summary>
-/// Claims, submission records and raw submissions (R8). The pupil-round marker (which is also the code's claim),
-/// the record and a check that the pupil is unchanged since the code was issued are one transaction in the
-/// school's partition, so a code is used at most once, a pupil is assessed at most once a round, and an opt-out
-/// or roll change since issue refuses the claim with nothing written. The raw blob is create-only and sealed under a key of its own, wrapped by the key-encryption key and
-/// kept only in the submission record: deleting the record crypto-shreds the blob with all its versions (R17, R19),
-/// and intake never has to read the pupil's key.
+/// Claims, submission records and raw submissions (R8). The record lives on the pupil's entity (see
+/// <see cref="SubmissionColumns"/>), so the claim is one merge of it under If-Match at the pupil's version when the
+/// code was issued: a used code, a second code for an assessed pupil-round, and an opt-out or roll change since
+/// issue all refuse it with nothing written. The raw blob is create-only and sealed under a key of its own, wrapped
+/// by the key-encryption key and kept only in the record: deleting the record (or the pupil) crypto-shreds the blob
+/// with all its versions (R17, R19), and intake never has to read the pupil's key.
 /// </summary>
 public sealed class TableSubmissionStore : ISubmissionStore
 {
     private readonly TableProvider _tables;
     private readonly BlobContainerClient _container;
-    private const string RawKekVersion = "RawKekVersion";
-    private const string RawKey = "RawKey";
     private const int MaxHeldKeys = 1_000;
-    private const int PupilCheck = 1; // the index of the pupil check in the claim transaction
-    private const string CodeKey = "CodeKey";
-    private const string SubmissionIdProperty = "SubmissionId";
-    private const string PayloadHash = "PayloadHash";
 
     private readonly DataKeyWrapper _keys;
     private readonly Lazy<Task> _created;
@@ -48,38 +42,28 @@ public sealed class TableSubmissionStore : ISubmissionStore
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var (rawKey, wrapped) = await _keys.GenerateAsync(record.SchoolId, record.SubmissionId, ct).ConfigureAwait(false);
-        // Keyed by round and pupil, the record is also the pupil-round marker, and (holding the code's hash) the code's claim.
-        var entity = ToEntity(record);
-        entity[CodeKey] = codeKey;
-        entity[PayloadHash] = payloadHash;
-        entity[RawKekVersion] = wrapped.KekVersion;
-        entity[RawKey] = wrapped.Ciphertext;
         try
         {
-            await table.SubmitTransactionAsync(
-            [
-                // The record comes first: on a retry the transaction reports the used code before anything else.
-                new TableTransactionAction(TableTransactionActionType.Add, entity),
-                // A merge of no properties under If-Match: it only proves the pupil is unchanged since the code was
-                // issued (no opt-out, no roll change), so intake need not read the pupil (R6, R9).
-                new TableTransactionAction(TableTransactionActionType.UpdateMerge,
-                    new TableEntity(record.SchoolId, RowKeys.Pupil(record.PupilId)), new ETag(pupilVersion)),
-            ], ct).ConfigureAwait(false);
+            // One conditional write: it records the submission and proves the pupil unchanged since the code was
+            // issued (no opt-out, no roll change, no other claim), so intake need not read the pupil (R6, R9).
+            await table.UpdateEntityAsync(SubmissionColumns.Claim(record, codeKey, payloadHash, wrapped), new ETag(pupilVersion), TableUpdateMode.Merge, ct)
+                .ConfigureAwait(false);
             if (_justClaimed.Count >= MaxHeldKeys) _justClaimed.Clear();
             _justClaimed[record.SubmissionId] = rawKey;
             return new ClaimResult(ClaimOutcome.Claimed, record);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(rawKey);
-            if (ex.FailedTransactionActionIndex == PupilCheck) return new ClaimResult(ClaimOutcome.PupilChanged, null);
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, entity.RowKey, cancellationToken: ct).ConfigureAwait(false);
-            if (!existing.HasValue) return new ClaimResult(ClaimOutcome.PupilChanged, null); // gone meanwhile: check again
-            var held = existing.Value!;
-            if (held.GetString(CodeKey) != codeKey) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
-            return held.GetString(PayloadHash) == payloadHash
-                ? new ClaimResult(ClaimOutcome.SamePayload, FromEntity(held))
-                : new ClaimResult(ClaimOutcome.OtherPayload, FromEntity(held));
+            // The pupil changed since issue. A submission for the round says whether it was this code's; otherwise
+            // the caller checks the pupil again (opted out, left, or changed in a way that does not matter).
+            var pupil = await table.GetEntityIfExistsAsync<TableEntity>(record.SchoolId, RowKeys.Pupil(record.PupilId),
+                select: SubmissionColumns.All(record.Round.Key), cancellationToken: ct).ConfigureAwait(false);
+            if (!pupil.HasValue || SubmissionColumns.Read(pupil.Value!, record.SchoolId, record.PupilId, record.Round) is not { } held) return new ClaimResult(ClaimOutcome.PupilChanged, null);
+            if (held.Written.CodeKey != codeKey) return new ClaimResult(ClaimOutcome.PupilAlreadyAssessed, null);
+            return held.Written.PayloadHash == payloadHash
+                ? new ClaimResult(ClaimOutcome.SamePayload, held.Record)
+                : new ClaimResult(ClaimOutcome.OtherPayload, held.Record);
         }
     }
 
@@ -102,26 +86,20 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
-    public async Task<SubmissionRecord?> GetRecordAsync(SubmissionRef submission, CancellationToken ct)
-    {
-        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), cancellationToken: ct).ConfigureAwait(false);
-        return e.HasValue && Matches(e.Value!, submission) ? FromEntity(e.Value!) : null;
-    }
+    public async Task<SubmissionRecord?> GetRecordAsync(SubmissionRef submission, CancellationToken ct) =>
+        (await ReadAsync(submission, ct).ConfigureAwait(false))?.Record;
 
     public async Task<StoredSubmission?> GetWithRawAsync(SubmissionRef submission, CancellationToken ct)
     {
-        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         await _created.Value.ConfigureAwait(false);
         // The record (which holds the raw blob's wrapped key) and the blob are named by the reference: read them together.
-        var recordRead = table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), cancellationToken: ct);
+        var recordRead = ReadAsync(submission, ct);
         var download = DownloadIfExistsAsync(BlobName(submission.SchoolId, submission.SubmissionId), ct);
         await Task.WhenAll(recordRead, download).ConfigureAwait(false);
-        var entity = await recordRead.ConfigureAwait(false);
-        if (!entity.HasValue || !Matches(entity.Value!, submission)) return null;
-        var record = FromEntity(entity.Value!);
+        if (await recordRead.ConfigureAwait(false) is not { } found) return null;
+        var (record, written) = found;
         var content = await download.ConfigureAwait(false);
-        var wrapped = new WrappedDataKey(entity.Value!.GetString(RawKekVersion), entity.Value!.GetString(RawKey));
+        var wrapped = new WrappedDataKey(written.RawKekVersion, written.RawKey);
         return new StoredSubmission(record, async openCt =>
         {
             if (content is null) return null;
@@ -153,17 +131,14 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async Task MarkFailedAsync(SubmissionRef submission, string reason, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKey(submission), select: [SubmissionIdProperty], cancellationToken: ct)
-            .ConfigureAwait(false);
+        var pupil = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKeys.Pupil(submission.PupilId),
+            select: SubmissionColumns.All(submission.Round.Key), cancellationToken: ct).ConfigureAwait(false);
         // No record, or another submission's: the message named an unknown submission, and nothing is marked.
-        if (!existing.HasValue || !Matches(existing.Value!, submission)) return;
+        if (!pupil.HasValue || SubmissionColumns.Read(pupil.Value!, submission.SchoolId, submission.PupilId, submission.Round) is not { } found || found.Record.SubmissionId != submission.SubmissionId) return;
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(submission.SchoolId, RowKey(submission))
-            {
-                ["Status"] = SubmissionStatus.Failed.ToString(),
-                ["FailureReason"] = reason,
-            }, existing.Value!.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            await table.UpdateEntityAsync(SubmissionColumns.StatusChange(submission.SchoolId, submission.PupilId, submission.Round, SubmissionStatus.Failed, reason),
+                pupil.Value!.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
@@ -174,26 +149,29 @@ public sealed class TableSubmissionStore : ISubmissionStore
     public async IAsyncEnumerable<SubmissionRecord> ListAsync(string schoolId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        await foreach (var e in table.QueryPrefixAsync(schoolId, RowKeys.SubmissionPrefix, ct: ct)
-            .ConfigureAwait(false))
+        await foreach (var pupil in table.QueryPrefixAsync(schoolId, RowKeys.PupilPrefix, ct: ct).ConfigureAwait(false))
         {
-            yield return FromEntity(e);
+            foreach (var record in SubmissionColumns.ReadAll(pupil)) yield return record;
         }
+    }
+
+    private async Task<(SubmissionRecord Record, SubmissionColumns.Written Written)?> ReadAsync(SubmissionRef submission, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
+        var pupil = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKeys.Pupil(submission.PupilId),
+            select: SubmissionColumns.All(submission.Round.Key), cancellationToken: ct).ConfigureAwait(false);
+        return pupil.HasValue && SubmissionColumns.Read(pupil.Value!, submission.SchoolId, submission.PupilId, submission.Round) is { } found && found.Record.SubmissionId == submission.SubmissionId
+            ? found
+            : null;
     }
 
     private async Task<byte[]> RawKeyAsync(SubmissionRecord record, CancellationToken ct)
     {
         if (_justClaimed.TryRemove(record.SubmissionId, out var held)) return held;
-        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var e = (await table.GetEntityAsync<TableEntity>(record.SchoolId, RowKey(record.Ref), select: [RawKekVersion, RawKey], cancellationToken: ct)
-            .ConfigureAwait(false)).Value;
-        return await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, new WrappedDataKey(e.GetString(RawKekVersion), e.GetString(RawKey)), ct)
+        var (_, written) = await ReadAsync(record.Ref, ct).ConfigureAwait(false) ?? throw new InvalidOperationException("The submission has no record.");
+        return await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, new WrappedDataKey(written.RawKekVersion, written.RawKey), ct)
             .ConfigureAwait(false);
     }
-
-    private static string RowKey(SubmissionRef r) => RowKeys.Submission(r.Round.Key, r.PupilId);
-
-    private static bool Matches(TableEntity e, SubmissionRef r) => e.GetString(SubmissionIdProperty) == r.SubmissionId;
 
     private static string BlobName(SubmissionRecord r) => BlobName(r.SchoolId, r.SubmissionId);
 
@@ -201,27 +179,4 @@ public sealed class TableSubmissionStore : ISubmissionStore
 
     private static byte[] AssociatedData(SubmissionRecord r) =>
         FieldCipher.AssociatedData(StorageNames.SubmissionsContainer, r.SchoolId, r.SubmissionId, "raw");
-
-    internal static TableEntity ToEntity(SubmissionRecord r) => new(r.SchoolId, RowKey(r.Ref))
-    {
-        [SubmissionIdProperty] = r.SubmissionId,
-        ["PupilId"] = r.PupilId,
-        ["SessionId"] = r.SessionId,
-        ["Round"] = r.Round.Key,
-        ["ReceivedAt"] = r.ReceivedAt,
-        ["Status"] = r.Status.ToString(),
-        ["ModelVersion"] = r.ModelVersion ?? string.Empty,
-        ["FailureReason"] = r.FailureReason ?? string.Empty,
-    };
-
-    private static SubmissionRecord FromEntity(TableEntity e) => new(
-        e.PartitionKey,
-        e.GetString(SubmissionIdProperty),
-        e.GetString("PupilId"),
-        e.GetString("SessionId"),
-        AcademicRound.FromKey(e.GetString("Round")),
-        e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
-        Enum.Parse<SubmissionStatus>(e.GetString("Status")),
-        string.IsNullOrEmpty(e.GetString("ModelVersion")) ? null : e.GetString("ModelVersion"),
-        string.IsNullOrEmpty(e.GetString("FailureReason")) ? null : e.GetString("FailureReason"));
 }

@@ -33,10 +33,6 @@ public static class RowKeys
     public static string Consent(string pupilId, int sequence) => $"consent|{pupilId}|{sequence:D6}";
 
     public static string Session(string sessionId) => $"session|{sessionId}";
-    /// <summary>A pupil has at most one submission a round, so its record is keyed by both.</summary>
-    public static string Submission(string roundKey, string pupilId) => $"submission|{roundKey}|{pupilId}";
-    public static string SubmissionRoundPrefix(string roundKey) => $"submission|{roundKey}|";
-    public const string SubmissionPrefix = "submission|";
     public static string Result(string pupilId, string roundKey, string modelVersion) => $"result|{pupilId}|{roundKey}|{modelVersion}";
     public static string ResultPrefix(string pupilId) => $"result|{pupilId}|";
     public static string Trend(string pupilId, string modelVersion) => $"trend|{pupilId}|{modelVersion}";

@@ -40,8 +40,8 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         var message = Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId));
         Assert.Equal(submissionId, message.GetProperty("submissionId").GetString());
         Assert.Equal(message.GetRawText(), Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId)).GetRawText()); // reading left it in place
-        var record = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
-        Assert.Equal((pupilId, "Received"), (record.GetString("PupilId"), record.GetString("Status")));
+        var record = Assert.Single(await s.Storage.SubmissionsAsync(s.SchoolId));
+        Assert.Equal((pupilId, "2026-27-1", submissionId, "Received"), (record.PupilId, record.RoundKey, record.SubmissionId, record.Status));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.Equal((202, 202), (first.Status, retry.Status));
         Assert.Equal(first.Json.GetProperty("submissionId").GetString(), retry.Json.GetProperty("submissionId").GetString());
         Assert.Single(await s.Storage.SubmissionBlobsAsync(s.SchoolId));
-        Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
+        Assert.Single(await s.Storage.SubmissionsAsync(s.SchoolId));
         // A retry may re-send the scoring message (the scorer is idempotent), but only ever for the one submission.
         Assert.All(await s.Storage.ScoringMessagesAsync(s.SchoolId),
             m => Assert.Equal(first.Json.GetProperty("submissionId").GetString(), m.GetProperty("submissionId").GetString()));
@@ -171,8 +171,8 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         AssertProblem(await s.SubmitAsync(Scenario.Submission(codes[pupils["Ada"]])), 422, "pupil-not-on-roll");
         var ben = await s.SubmitAsync(Scenario.Submission(codes[pupils["Ben"]]));
         Assert.True(ben.Status == 202, ben.ToString());
-        var record = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
-        Assert.Equal(pupils["Ben"], record.GetString("PupilId"));
+        var record = Assert.Single(await s.Storage.SubmissionsAsync(s.SchoolId));
+        Assert.Equal(pupils["Ben"], record.PupilId);
     }
 
     [Fact]
@@ -226,9 +226,9 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             if (race.Submit.Status == 409) Assert.Equal("pupil-opted-out", race.Submit.Code);
             if (race.Submit.Status == 202) records.Add(race.PupilId);
         }
-        // A refused submission left no record (the code's claim and pupil-round marker) or blob; an accepted one left one of each.
-        var stored = await s.Storage.RowsAsync(s.SchoolId, "submission|");
-        Assert.Equal(records.Order(), stored.Select(r => r.GetString("PupilId")).Order());
+        // A refused submission left no record or blob; an accepted one left one of each.
+        var stored = await s.Storage.SubmissionsAsync(s.SchoolId);
+        Assert.Equal(records.Order(), stored.Select(r => r.PupilId).Order());
         Assert.Equal(records.Count, (await s.Storage.SubmissionBlobsAsync(s.SchoolId)).Count);
     }
 
@@ -243,8 +243,8 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.Equal(202, accepted.Status);
 
         AssertProblem(await s.SubmitAsync(Scenario.Submission(second)), 409, "code-used");
-        var record = Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
-        Assert.Equal(accepted.Json.GetProperty("submissionId").GetString(), record.GetString("SubmissionId"));
+        var record = Assert.Single(await s.Storage.SubmissionsAsync(s.SchoolId));
+        Assert.Equal(accepted.Json.GetProperty("submissionId").GetString(), record.SubmissionId);
         Assert.Single(await s.Storage.SubmissionBlobsAsync(s.SchoolId));
     }
 
@@ -370,7 +370,7 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
         var blob = Assert.Single(await s.Storage.SubmissionBlobsAsync(s.SchoolId));
         Assert.EndsWith(accepted.Json.GetProperty("submissionId").GetString() + ".json", blob, StringComparison.Ordinal);
         Assert.Single(await s.Storage.ScoringMessagesAsync(s.SchoolId));
-        Assert.Single(await s.Storage.RowsAsync(s.SchoolId, "submission|"));
+        Assert.Single(await s.Storage.SubmissionsAsync(s.SchoolId));
     }
 
     [Fact]
@@ -394,8 +394,9 @@ public sealed class SubmissionTests(AzuriteFixture azurite, ITestOutputHelper ou
             output.WriteLine($"warm submission: {calls.Count} calls\n  " + string.Join("\n  ", calls));
             Assert.True(calls.Count == 4, "storage calls:\n" + string.Join("\n", calls));
             Assert.Matches(@"^GET /devstoreaccount1/Codes\(PartitionKey='([0-9a-f]{32})',RowKey='\1'\)$", calls[0]); // the code's keyed hash
-            // Record (the code's claim and pupil-round marker, with the raw key) and the pupil-unchanged-since-issue check: the pupil is not read.
-            Assert.Matches(@"^POST /devstoreaccount1/\$batch$", calls[1]);
+            // The claim: one merge of the submission into the pupil's entity under If-Match at the pupil's version
+            // when the code was issued. The pupil is not read.
+            Assert.Matches($@"^PATCH /devstoreaccount1/Schools\(PartitionKey='{s.SchoolId}',RowKey='pupil(%7C|\|){pupils[pupil]}'\)$", calls[1]);
             Assert.Matches(new Regex($"^PUT /devstoreaccount1/submissions/{s.SchoolId}/[^/]+\\.json$"), calls[2]); // raw blob, create-only
             Assert.Matches(@"^POST /devstoreaccount1/assessment-scoring/messages$", calls[3]);                   // scoring message
         }

@@ -15,8 +15,28 @@ namespace AsTracking.Functions.Tests.Support;
 /// </summary>
 public sealed class AzuriteStorage(string connectionString)
 {
-    /// <summary>The rows the intake and scoring write in a school's partition.</summary>
-    public static readonly string[] IntakeRowPrefixes = ["submission|", "result|", "trend|"];
+    /// <summary>The rows scoring writes in a school's partition (intake writes only to the pupil's entity).</summary>
+    public static readonly string[] IntakeRowPrefixes = ["result|", "trend|"];
+
+    /// <summary>
+    /// The submission records of a school: each is kept on its pupil's entity as <c>S{round}</c> (JSON, written at
+    /// intake), <c>S{round}Status</c> and <c>S{round}Detail</c>.
+    /// </summary>
+    public async Task<List<StoredSubmissionRow>> SubmissionsAsync(string schoolId)
+    {
+        var found = new List<StoredSubmissionRow>();
+        foreach (var pupil in await RowsAsync(schoolId, "pupil|"))
+        {
+            foreach (var (name, value) in pupil)
+            {
+                if (name.Length != 10 || name[0] != 'S' || value is not string json) continue;
+                using var record = JsonDocument.Parse(json);
+                found.Add(new StoredSubmissionRow(pupil.RowKey["pupil|".Length..], name[1..].Replace('_', '-'),
+                    record.RootElement.GetProperty("submissionId").GetString()!, pupil.GetString(name + "Status"), pupil.GetString(name + "Detail")));
+            }
+        }
+        return found;
+    }
 
     public TableClient Table(string name) => new TableServiceClient(connectionString).GetTableClient(name);
 
@@ -114,6 +134,7 @@ public sealed class AzuriteStorage(string connectionString)
         Assert.Empty(await SubmissionBlobsAsync(schoolId));
         Assert.Empty(await ScoringMessagesAsync(schoolId));
         foreach (var prefix in IntakeRowPrefixes) Assert.Empty(await RowsAsync(schoolId, prefix));
+        Assert.Empty(await SubmissionsAsync(schoolId));
     }
 
     /// <summary>
@@ -154,3 +175,6 @@ public sealed class AzuriteStorage(string connectionString)
         return found;
     }
 }
+
+/// <summary>One submission record as stored on its pupil's entity.</summary>
+public sealed record StoredSubmissionRow(string PupilId, string RoundKey, string SubmissionId, string Status, string? Detail);

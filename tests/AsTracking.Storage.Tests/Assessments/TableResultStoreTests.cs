@@ -35,11 +35,7 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         await schools.CreateIfNotExistsAsync();
         var submissionId = Ids.NewOpaqueId(IdKinds.Submission);
         var pupilId = Ids.NewOpaqueId(IdKinds.Pupil);
-        await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Submission(Round.Key, pupilId))
-        {
-            ["SubmissionId"] = submissionId,
-            ["Status"] = nameof(SubmissionStatus.Received),
-        });
+        await AddSubmissionAsync(schools, schoolId, pupilId, submissionId, Round);
         var random = new Random(seed);
         var answers = Enumerable.Range(0, 32).Select(_ => random.Next(1, 7)).ToArray();
         var yearGroup = 7 + seed % 3;
@@ -47,6 +43,12 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         return new AssessmentResult(schoolId, pupilId, submissionId, Round, DateTimeOffset.UtcNow, yearGroup, tutorGroup,
             Scorer.Score(answers.AsSpan(0, 16), answers.AsSpan(16)));
     }
+
+    /// <summary>The submission record on the pupil's entity, as intake writes it (creating the entity if need be).</summary>
+    private static Task AddSubmissionAsync(TableClient schools, string schoolId, string pupilId, string submissionId, AcademicRound round) =>
+        schools.UpsertEntityAsync(SubmissionColumns.Claim(
+            new SubmissionRecord(schoolId, submissionId, pupilId, Ids.NewOpaqueId(IdKinds.Session), round, DateTimeOffset.UtcNow, SubmissionStatus.Received),
+            "code-key", "payload-hash", new AsTracking.Storage.Keys.WrappedDataKey("v1", "wrapped")), TableUpdateMode.Merge);
 
     private async Task<List<AssessmentResult>> NewResultsAsync(string schoolId, int count) =>
         [.. await Task.WhenAll(Enumerable.Range(0, count).Select(i => NewResultAsync(schoolId, i)))];
@@ -164,17 +166,17 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
         var schoolId = AzuriteFixture.UniqueName("school-");
         var result = await NewResultAsync(schoolId, 1);
         var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
-        var read = await schools.AddEntityAsync(new TableEntity(schoolId, RowKeys.Pupil(result.PupilId)) { ["OptedOut"] = false });
+        var read = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Pupil(result.PupilId))).Value.ETag;
         // The opt-out commits after the scorer read the pupil.
         var optedOut = await schools.UpdateEntityAsync(new TableEntity(schoolId, RowKeys.Pupil(result.PupilId)) { ["OptedOut"] = true },
-            read.Headers.ETag!.Value, TableUpdateMode.Merge);
+            read, TableUpdateMode.Merge);
         var store = NewInstance().Store;
 
-        await Assert.ThrowsAsync<PupilChangedException>(() => store.AddAsync(result, counted, read.Headers.ETag!.Value.ToString(), default));
+        await Assert.ThrowsAsync<PupilChangedException>(() => store.AddAsync(result, counted, read.ToString(), default));
         Assert.Empty(await store.ForPupilAsync(schoolId, result.PupilId, default));
         await AssertSummariesExactAsync(schoolId, []);
-        var record = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Submission(result.Round.Key, result.PupilId))).Value;
-        Assert.Equal(nameof(SubmissionStatus.Received), record.GetString("Status"));
+        var pupil = (await schools.GetEntityAsync<TableEntity>(schoolId, RowKeys.Pupil(result.PupilId))).Value;
+        Assert.Equal(SubmissionStatus.Received, SubmissionColumns.Read(pupil, schoolId, result.PupilId, result.Round)!.Value.Record.Status);
 
         // Read again, the pupil is opted out: the result is kept, uncounted.
         Assert.True(await store.AddAsync(result, counted: false, optedOut.Headers.ETag!.Value.ToString(), default));
@@ -195,7 +197,7 @@ public sealed class TableResultStoreTests(AzuriteFixture azurite)
             var answers = Enumerable.Range(0, 32).Select(k => (k + i) % 2 == 0 ? 1 : 6).ToArray(); // polar in varying cells
             var result = template with { Round = rounds[i], SubmissionId = Ids.NewOpaqueId(IdKinds.Submission), Scoring = Scorer.Score(answers.AsSpan(0, 16), answers.AsSpan(16)) };
             var schools = new TableClient(azurite.ConnectionString, StorageNames.SchoolsTable);
-            await schools.UpsertEntityAsync(new TableEntity(schoolId, RowKeys.Submission(result.Round.Key, result.PupilId)) { ["SubmissionId"] = result.SubmissionId, ["Status"] = nameof(SubmissionStatus.Received) });
+            await AddSubmissionAsync(schools, schoolId, result.PupilId, result.SubmissionId, result.Round);
             Assert.True(await store.AddAsync(result, counted: true, null, default));
             scored[rounds[i].Key] = result.Scoring.Polar.Bits;
         }
