@@ -18,12 +18,11 @@ public interface ISessionStore
 public interface ISubmissionStore
 {
     /// <summary>
-    /// Claims the code for this submission in one transaction in the school's partition: the submission record,
-    /// keyed by round and pupil and holding the code's hash and the payload's (so it is also the code's claim and
-    /// the pupil-round marker), and a check that the pupil is still at
-    /// <paramref name="pupilVersion"/> (see <see cref="Pupils.PupilState.Version"/>). A used code or an assessed
-    /// pupil-round refuses the claim and reports what holds it; a pupil changed (or gone) since that version
-    /// refuses it with <see cref="ClaimOutcome.PupilChanged"/>, and nothing is written.
+    /// Claims the code for this submission with one conditional write: the submission record (holding the code's
+    /// hash and the payload's, so it is also the code's claim and the pupil-round marker), written only if the pupil
+    /// is still at <paramref name="pupilVersion"/> (see <see cref="Pupils.PupilState.Version"/>). A used code or an
+    /// assessed pupil-round refuses the claim and reports what holds it; a pupil changed (or gone) since that
+    /// version refuses it with <see cref="ClaimOutcome.PupilChanged"/>, and nothing is written.
     /// </summary>
     Task<ClaimResult> ClaimAsync(SubmissionRecord record, string codeKey, string payloadHash, string pupilVersion, CancellationToken ct);
 

@@ -10,7 +10,7 @@ public sealed record SubmissionAccepted(string SubmissionId);
 
 /// <summary>
 /// Anonymous, code-based intake (R8). The success path is four storage round trips: the code's keyed hash, one
-/// claim transaction (which also proves the pupil unchanged since the code was issued), the raw blob and the
+/// conditional claim (which also proves the pupil unchanged since the code was issued), the raw blob and the
 /// scoring message. Unknown, expired and closed codes all answer the same 403, and failures count against the
 /// client's address.
 /// </summary>
