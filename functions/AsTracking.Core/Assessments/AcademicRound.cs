@@ -42,11 +42,8 @@ public readonly partial record struct AcademicRound(string AcademicYear, int Rou
         return ok ? new AcademicRound(year!, round!.Value) : null;
     }
 
-    public static AcademicRound FromKey(string key)
-    {
-        var parts = key.Split('-');
-        return new AcademicRound($"{parts[0]}/{parts[1]}", int.Parse(parts[2], CultureInfo.InvariantCulture));
-    }
+    public static AcademicRound FromKey(string key) =>
+        TryFromKey(key, out var round) ? round : throw new FormatException("Not an academic round key.");
 
     /// <summary>Parses a <see cref="Key"/>; false for anything that is not a valid year and round.</summary>
     public static bool TryFromKey(string? key, out AcademicRound round)

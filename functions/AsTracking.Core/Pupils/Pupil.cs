@@ -26,8 +26,4 @@ public sealed record Pupil(
 /// <paramref name="Version"/> is the store's opaque concurrency token for the pupil: it changes with every write to
 /// the pupil, so a code that remembers it can later prove, inside its claim, that nothing changed since issue.
 /// </summary>
-public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut, int YearGroup, string? TutorGroup, string? Version = null)
-{
-    /// <summary>Eligible to sit an assessment: on the roll and not opted out (R6, R9).</summary>
-    public bool IsEligible => Status == PupilStatus.OnRoll && !OptedOut;
-}
+public sealed record PupilState(string PupilId, PupilStatus Status, bool OptedOut, int YearGroup, string? TutorGroup, string? Version = null);

@@ -23,8 +23,6 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
 {
     private const int MaxAttempts = 30;
 
-    // A result's tail: the trend row, then the submission marked scored on the pupil's entity (the pupil check).
-    private const int ResultTail = 2;
 
     /// <summary>
     /// Each summary is kept in this many shards, so concurrent scorers of one school update different rows; readers
@@ -102,7 +100,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
             }
         }
         // False only when the result row exists: a duplicate delivery.
-        return await CommitWithSummariesAsync(table, result, +1, add, tail, ct).ConfigureAwait(false);
+        return await CommitWithSummariesAsync(table, result, +1, add, tail, lastChecksPupil: pupilVersion is not null, ct).ConfigureAwait(false);
     }
 
     public async Task SetCountedAsync(string schoolId, string pupilId, bool counted, CancellationToken ct)
@@ -123,7 +121,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 if (attempt >= MaxAttempts) throw new InvalidOperationException("The cohort summary kept changing; try again.");
                 var flag = new TableTransactionAction(TableTransactionActionType.UpdateMerge,
                     new TableEntity(schoolId, current.RowKey) { ["Counted"] = counted }, current.ETag);
-                if (await CommitWithSummariesAsync(table, FromEntity(current), counted ? +1 : -1, flag, [], ct).ConfigureAwait(false)) break;
+                if (await CommitWithSummariesAsync(table, FromEntity(current), counted ? +1 : -1, flag, [], lastChecksPupil: false, ct).ConfigureAwait(false)) break;
                 // The result row changed under us: read it again and decide again.
                 await Backoff(attempt, ct).ConfigureAwait(false);
                 current = (await table.GetEntityAsync<TableEntity>(schoolId, current.RowKey, cancellationToken: ct).ConfigureAwait(false)).Value;
@@ -134,11 +132,11 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
     /// <summary>
     /// Commits <paramref name="first"/>, the result's summary rows in a leased shard (each guarded by its ETag), and
     /// <paramref name="tail"/> in one transaction. Summary conflicts are retried; a conflict on
-    /// <paramref name="first"/> returns false with nothing written. A failed pupil check (the last of a result's
-    /// tail) throws <see cref="PupilChangedException"/>.
+    /// <paramref name="first"/> returns false with nothing written. When <paramref name="lastChecksPupil"/>, the last
+    /// action is a pupil check whose failure throws <see cref="PupilChangedException"/>.
     /// </summary>
     private async Task<bool> CommitWithSummariesAsync(TableClient table, AssessmentResult result, int sign,
-        TableTransactionAction first, IReadOnlyList<TableTransactionAction> tail, CancellationToken ct)
+        TableTransactionAction first, IReadOnlyList<TableTransactionAction> tail, bool lastChecksPupil, CancellationToken ct)
     {
         var schoolId = result.SchoolId;
         var round = await _cache.RoundAsync(table, schoolId, result.Round.Key, result.ModelVersion, ct).ConfigureAwait(false);
@@ -176,7 +174,7 @@ public sealed class TableResultStore(TableProvider tables) : IResultStore
                 catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
                 {
                     if (ex.FailedTransactionActionIndex == 0) return false;
-                    if (tail.Count == ResultTail && ex.FailedTransactionActionIndex == actions.Count - 1 && ex.Status == 412) throw new PupilChangedException();
+                    if (lastChecksPupil && ex.FailedTransactionActionIndex == actions.Count - 1) throw new PupilChangedException();
                     if (ex.Status == 404) throw;
                     // Another instance changed a summary row (or created it): read that row again, or all if unsure which.
                     var index = ex.FailedTransactionActionIndex is { } failed && failed - 1 < keys.Length ? failed - 1 : -1;
