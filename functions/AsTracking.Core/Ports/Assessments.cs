@@ -32,8 +32,8 @@ public interface ISubmissionStore
     Task<SubmissionRecord?> GetRecordAsync(SubmissionRef submission, CancellationToken ct);
 
     /// <summary>
-    /// The record and its raw submission for scoring, read together (both are named by the ids alone). Null when
-    /// there is no record.
+    /// The record, the pupil's state and the raw submission for scoring, read together (all are named by the
+    /// reference alone). Null when there is no record.
     /// </summary>
     Task<StoredSubmission?> GetWithRawAsync(SubmissionRef submission, CancellationToken ct);
 
@@ -45,11 +45,14 @@ public interface ISubmissionStore
 
 /// <summary>
 /// A submission record with its raw answers fetched alongside but still sealed: only a delivery that scores opens
-/// them, so a repeat of an already scored submission never depends on the raw blob.
+/// them, so a repeat of an already scored submission never depends on the raw blob. The pupil's state (groups,
+/// consent, version) comes from the same read.
 /// </summary>
-public sealed class StoredSubmission(SubmissionRecord record, Func<CancellationToken, Task<RawSubmission?>> openRaw)
+public sealed class StoredSubmission(SubmissionRecord record, Pupils.PupilState pupil, Func<CancellationToken, Task<RawSubmission?>> openRaw)
 {
     public SubmissionRecord Record { get; } = record;
+
+    public Pupils.PupilState Pupil { get; } = pupil;
 
     /// <summary>The raw answers, or null when the raw blob is gone.</summary>
     public Task<RawSubmission?> OpenRawAsync(CancellationToken ct) => openRaw(ct);

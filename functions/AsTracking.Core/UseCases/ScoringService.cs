@@ -1,6 +1,7 @@
 using AsTracking.Core.Assessments;
 using AsTracking.Core.Audit;
 using AsTracking.Core.Ports;
+using AsTracking.Core.Pupils;
 using AsTracking.Core.Scoring;
 
 namespace AsTracking.Core.UseCases;
@@ -34,13 +35,12 @@ public sealed class ScoringService(
         var submission = message.Ref ?? throw new InvalidDataException("The scoring message does not name a school, round, pupil and submission.");
         var model = await models.CurrentAsync(ct).ConfigureAwait(false);
         var modelVersion = $"{model.Id}@{model.Version}";
-        // Independent point reads, all sent together: the message names the pupil and round. Only the pupil's groups
-        // and consent are needed: nothing identifying is opened.
+        // Independent point reads, all sent together: the message names the pupil and round. The record comes with the
+        // pupil's groups and consent from the same entity: nothing identifying is opened.
         var storedRead = submissions.GetWithRawAsync(submission, ct);
         var existingRead = results.GetAsync(submission.SchoolId, submission.PupilId, submission.Round, modelVersion, ct);
         var previousRead = results.PreviousPolarAsync(submission.SchoolId, submission.PupilId, submission.Round, modelVersion, ct);
-        var pupilRead = roll.GetStateAsync(submission.SchoolId, submission.PupilId, ct);
-        await Task.WhenAll(storedRead, existingRead, previousRead, pupilRead).ConfigureAwait(false);
+        await Task.WhenAll(storedRead, existingRead, previousRead).ConfigureAwait(false);
         var stored = await storedRead.ConfigureAwait(false)
             ?? throw new InvalidDataException("The scoring message names an unknown submission.");
         var record = stored.Record;
@@ -49,7 +49,7 @@ public sealed class ScoringService(
         {
             var raw = await stored.OpenRawAsync(ct).ConfigureAwait(false)
                 ?? throw new InvalidDataException("The submission's raw answers are no longer stored.");
-            var pupil = await pupilRead.ConfigureAwait(false);
+            PupilState? pupil = stored.Pupil; // read with the record, from the pupil's entity
             // Trend flags use the pupil's previous scored rounds under the same model, newest first.
             var previous = (await previousRead.ConfigureAwait(false)).ToArray();
             var scoring = model.Compile().Score(raw.OutOfSchool.ToArray(), raw.InSchool.ToArray(), previous);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AsTracking.Core.Assessments;
 using AsTracking.Core.Ports;
+using AsTracking.Core.Pupils;
 using AsTracking.Storage.Keys;
+using AsTracking.Storage.Roll;
 using AsTracking.Storage.Tables;
 using Azure;
 using Azure.Data.Tables;
@@ -97,10 +99,10 @@ public sealed class TableSubmissionStore : ISubmissionStore
         var download = DownloadIfExistsAsync(BlobName(submission.SchoolId, submission.SubmissionId), ct);
         await Task.WhenAll(recordRead, download).ConfigureAwait(false);
         if (await recordRead.ConfigureAwait(false) is not { } found) return null;
-        var (record, written) = found;
+        var record = found.Record;
         var content = await download.ConfigureAwait(false);
-        var wrapped = new WrappedDataKey(written.RawKekVersion, written.RawKey);
-        return new StoredSubmission(record, async openCt =>
+        var wrapped = new WrappedDataKey(found.Written.RawKekVersion, found.Written.RawKey);
+        return new StoredSubmission(record, found.Pupil, async openCt =>
         {
             if (content is null) return null;
             var key = await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, wrapped, openCt).ConfigureAwait(false);
@@ -130,15 +132,13 @@ public sealed class TableSubmissionStore : ISubmissionStore
 
     public async Task MarkFailedAsync(SubmissionRef submission, string reason, CancellationToken ct)
     {
-        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
-        var pupil = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKeys.Pupil(submission.PupilId),
-            select: SubmissionColumns.All(submission.Round.Key), cancellationToken: ct).ConfigureAwait(false);
         // No record, or another submission's: the message named an unknown submission, and nothing is marked.
-        if (!pupil.HasValue || SubmissionColumns.Read(pupil.Value!, submission.SchoolId, submission.PupilId, submission.Round) is not { } found || found.Record.SubmissionId != submission.SubmissionId) return;
+        if (await ReadAsync(submission, ct).ConfigureAwait(false) is not { } found) return;
+        var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         try
         {
             await table.UpdateEntityAsync(SubmissionColumns.StatusChange(submission.SchoolId, submission.PupilId, submission.Round, SubmissionStatus.Failed, reason),
-                pupil.Value!.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                found.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
@@ -155,20 +155,29 @@ public sealed class TableSubmissionStore : ISubmissionStore
         }
     }
 
-    private async Task<(SubmissionRecord Record, SubmissionColumns.Written Written)?> ReadAsync(SubmissionRef submission, CancellationToken ct)
+    /// <summary>
+    /// The submission named by the reference, from the pupil's entity, with the pupil's state read in the same point
+    /// read (scoring needs both) and the entity's ETag. Null when there is none, or it is another submission.
+    /// </summary>
+    private async Task<Found?> ReadAsync(SubmissionRef submission, CancellationToken ct)
     {
         var table = await _tables.GetAsync(StorageNames.SchoolsTable, ct).ConfigureAwait(false);
         var pupil = await table.GetEntityIfExistsAsync<TableEntity>(submission.SchoolId, RowKeys.Pupil(submission.PupilId),
-            select: SubmissionColumns.All(submission.Round.Key), cancellationToken: ct).ConfigureAwait(false);
-        return pupil.HasValue && SubmissionColumns.Read(pupil.Value!, submission.SchoolId, submission.PupilId, submission.Round) is { } found && found.Record.SubmissionId == submission.SubmissionId
-            ? found
-            : null;
+            select: [.. SubmissionColumns.All(submission.Round.Key), .. PupilEntities.StateProperties], cancellationToken: ct).ConfigureAwait(false);
+        if (!pupil.HasValue || SubmissionColumns.Read(pupil.Value!, submission.SchoolId, submission.PupilId, submission.Round) is not { } found
+            || found.Record.SubmissionId != submission.SubmissionId)
+        {
+            return null;
+        }
+        return new Found(found.Record, found.Written, PupilEntities.StateFromEntity(pupil.Value!), pupil.Value!.ETag);
     }
+
+    private sealed record Found(SubmissionRecord Record, SubmissionColumns.Written Written, PupilState Pupil, ETag ETag);
 
     private async Task<byte[]> RawKeyAsync(SubmissionRecord record, CancellationToken ct)
     {
         if (_justClaimed.TryRemove(record.SubmissionId, out var held)) return held;
-        var (_, written) = await ReadAsync(record.Ref, ct).ConfigureAwait(false) ?? throw new InvalidOperationException("The submission has no record.");
+        var written = (await ReadAsync(record.Ref, ct).ConfigureAwait(false) ?? throw new InvalidOperationException("The submission has no record.")).Written;
         return await _keys.UnwrapAsync(record.SchoolId, record.SubmissionId, new WrappedDataKey(written.RawKekVersion, written.RawKey), ct)
             .ConfigureAwait(false);
     }
